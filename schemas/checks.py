@@ -56,12 +56,15 @@ def date_precision_agrees(df: pd.DataFrame) -> pd.Series:
     both = start.notna() & end.notna()
     neither = start.isna() & end.isna()
     day = both & (start == end)
-    month = (
+    month = both & (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0))
+    year = (
         both
+        & (start.dt.month == 1)
         & (start.dt.day == 1)
-        & (end == start + pd.offsets.MonthEnd(0))
+        & (end.dt.month == 12)
+        & (end.dt.day == 31)
+        & (start.dt.year == end.dt.year)
     )
-    year = both & (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 12) & (end.dt.day == 31) & (start.dt.year == end.dt.year)
     ok = (
         ((p == "day") & day)
         | ((p == "month") & month)
@@ -94,12 +97,16 @@ def _schema_failures(name: str, df: pd.DataFrame) -> list[Failure]:
 
 
 def cross_table_failures(
-    tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None
+    tables: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, str] | None = None,
+    spans: Mapping[tuple[str, int, int], str] | None = None,
 ) -> list[Failure]:
     """Referential and provenance rules between tables.
 
     `texts` maps article_id to the article text the offsets refer to; when given, every
-    non-redacted quote must equal text[char_start:char_end].
+    non-redacted quote must equal text[char_start:char_end]. `spans` is the streaming
+    alternative: (article_id, char_start, char_end) -> that slice, captured from the article
+    text at ingest time, for builds that do not keep whole texts in memory.
     """
     inc, ev, art = tables["incidents"], tables["evidence"], tables["articles"]
     failures: list[Failure] = []
@@ -107,9 +114,15 @@ def cross_table_failures(
     art_ids = set(art["article_id"])
     for i, row in ev.iterrows():
         if row["incident_id"] not in inc_ids:
-            failures.append(Failure("evidence", "incident exists", i, f"unknown incident_id {row['incident_id']}"))
+            failures.append(
+                Failure(
+                    "evidence", "incident exists", i, f"unknown incident_id {row['incident_id']}"
+                )
+            )
         if row["article_id"] not in art_ids:
-            failures.append(Failure("evidence", "article exists", i, f"unknown article_id {row['article_id']}"))
+            failures.append(
+                Failure("evidence", "article exists", i, f"unknown article_id {row['article_id']}")
+            )
     with_evidence = set(ev["incident_id"])
     ev_counts = ev.groupby("incident_id").size().to_dict()
     ev_articles = ev.groupby("incident_id")["article_id"].agg(lambda s: sorted(set(s))).to_dict()
@@ -119,52 +132,119 @@ def cross_table_failures(
             failures.append(Failure("incidents", "has evidence", i, f"{iid} has no evidence row"))
             continue
         if sorted(set(row["article_ids"])) != ev_articles.get(iid):
-            failures.append(Failure("incidents", "article_ids match evidence", i, f"{iid}: article_ids {row['article_ids']} != evidence articles {ev_articles.get(iid)}"))
+            failures.append(
+                Failure(
+                    "incidents",
+                    "article_ids match evidence",
+                    i,
+                    f"{iid}: article_ids {row['article_ids']} != evidence articles {ev_articles.get(iid)}",
+                )
+            )
         if int(row["evidence_count"]) != ev_counts.get(iid, 0):
-            failures.append(Failure("incidents", "evidence_count matches", i, f"{iid}: evidence_count {row['evidence_count']} != {ev_counts.get(iid, 0)}"))
+            failures.append(
+                Failure(
+                    "incidents",
+                    "evidence_count matches",
+                    i,
+                    f"{iid}: evidence_count {row['evidence_count']} != {ev_counts.get(iid, 0)}",
+                )
+            )
         for aid in row["article_ids"]:
             if aid not in art_ids:
-                failures.append(Failure("incidents", "article exists", i, f"{iid}: unknown article_id {aid}"))
+                failures.append(
+                    Failure("incidents", "article exists", i, f"{iid}: unknown article_id {aid}")
+                )
     status = dict(zip(art["article_id"], art["status"], strict=False))
     counts = ev.groupby("article_id")["incident_id"].nunique().to_dict()
     for i, row in art.iterrows():
         n = counts.get(row["article_id"], 0)
         if row["status"] == "incidents_found" and n == 0:
-            failures.append(Failure("articles", "status agrees with evidence", i, f"{row['article_id']} is incidents_found but has no evidence"))
-        if row["status"] != "incidents_found" and n > 0 and status.get(row["article_id"]) == row["status"]:
-            failures.append(Failure("articles", "status agrees with evidence", i, f"{row['article_id']} is {row['status']} but has evidence"))
+            failures.append(
+                Failure(
+                    "articles",
+                    "status agrees with evidence",
+                    i,
+                    f"{row['article_id']} is incidents_found but has no evidence",
+                )
+            )
+        if (
+            row["status"] != "incidents_found"
+            and n > 0
+            and status.get(row["article_id"]) == row["status"]
+        ):
+            failures.append(
+                Failure(
+                    "articles",
+                    "status agrees with evidence",
+                    i,
+                    f"{row['article_id']} is {row['status']} but has evidence",
+                )
+            )
         if int(row["incident_count"]) != n:
-            failures.append(Failure("articles", "incident_count matches", i, f"{row['article_id']}: incident_count {row['incident_count']} != {n}"))
-    if texts is not None:
+            failures.append(
+                Failure(
+                    "articles",
+                    "incident_count matches",
+                    i,
+                    f"{row['article_id']}: incident_count {row['incident_count']} != {n}",
+                )
+            )
+    if texts is not None or spans is not None:
         for i, row in ev.iterrows():
-            text = texts.get(row["article_id"])
-            if text is None:
-                failures.append(Failure("evidence", "quote matches text", i, f"no text for {row['article_id']}"))
+            start, end = int(row["char_start"]), int(row["char_end"])
+            if texts is not None:
+                text = texts.get(row["article_id"])
+                span = None if text is None else text[start:end]
+            else:
+                span = spans.get((row["article_id"], start, end))  # type: ignore[union-attr]
+            if span is None:
+                failures.append(
+                    Failure("evidence", "quote matches text", i, f"no text for {row['article_id']}")
+                )
                 continue
-            span = text[int(row["char_start"]) : int(row["char_end"])]
             if bool(row["is_redacted"]):
                 if len(span) == 0:
-                    failures.append(Failure("evidence", "offsets in text", i, "redacted quote offsets fall outside the text"))
+                    failures.append(
+                        Failure(
+                            "evidence",
+                            "offsets in text",
+                            i,
+                            "redacted quote offsets fall outside the text",
+                        )
+                    )
             elif span != row["quote"]:
-                failures.append(Failure("evidence", "quote matches text", i, f"quote != text[{row['char_start']}:{row['char_end']}] ({span[:40]!r}...)"))
+                failures.append(
+                    Failure(
+                        "evidence",
+                        "quote matches text",
+                        i,
+                        f"quote != text[{row['char_start']}:{row['char_end']}] ({span[:40]!r}...)",
+                    )
+                )
     return failures
 
 
 def validate_tables(
-    tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None
+    tables: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, str] | None = None,
+    spans: Mapping[tuple[str, int, int], str] | None = None,
 ) -> ValidationReport:
     """Validate every table and every cross-table rule; collect all failures (never stop at the first)."""
     report = ValidationReport()
     for name in TABLES:
         report.failures += _schema_failures(name, tables[name])
     try:
-        report.failures += cross_table_failures(tables, texts)
+        report.failures += cross_table_failures(tables, texts, spans)
     except (KeyError, TypeError) as exc:
         report.failures.append(Failure("release", "cross-table", None, f"could not run: {exc!r}"))
     return report
 
 
-def assert_valid(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None) -> None:
-    report = validate_tables(tables, texts)
+def assert_valid(
+    tables: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, str] | None = None,
+    spans: Mapping[tuple[str, int, int], str] | None = None,
+) -> None:
+    report = validate_tables(tables, texts, spans)
     if not report.ok:
         raise ReleaseInvalid(report)

@@ -67,8 +67,12 @@ def columns(table: str) -> list[dict[str, Any]]:
 def arrow_schema(table: str) -> pa.Schema:
     return pa.schema(
         [
-            pa.field(c["name"], ARROW_TYPES[c["arrow"]], nullable=c["nullable"] or c["arrow"] == "list<string>",
-                     metadata={"description": c["description"]})
+            pa.field(
+                c["name"],
+                ARROW_TYPES[c["arrow"]],
+                nullable=c["nullable"] or c["arrow"] == "list<string>",
+                metadata={"description": c["description"]},
+            )
             for c in columns(table)
         ]
     )
@@ -79,7 +83,8 @@ def schema_fingerprint() -> str:
 
     A change to it is a schema change (MAJOR version) for consumers of the release."""
     spec = {
-        t: [(c["name"], c["arrow"], c["nullable"], c["allowed"]) for c in columns(t)] for t in TABLES
+        t: [(c["name"], c["arrow"], c["nullable"], c["allowed"]) for c in columns(t)]
+        for t in TABLES
     }
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -136,7 +141,12 @@ def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for c in columns(table):
         s = df[c["name"]]
         if c["arrow"] == "list<string>":
-            out[c["name"]] = s.map(lambda v: json.dumps([neutralise_formula(x) for x in (v if isinstance(v, list) else list(v))], ensure_ascii=False))
+            out[c["name"]] = s.map(
+                lambda v: json.dumps(
+                    [neutralise_formula(x) for x in (v if isinstance(v, list) else list(v))],
+                    ensure_ascii=False,
+                )
+            )
         elif c["arrow"] == "date32":
             out[c["name"]] = pd.to_datetime(s).dt.strftime("%Y-%m-%d").where(s.notna(), "")
         elif c["arrow"] == "bool":
@@ -179,13 +189,17 @@ def frictionless_schema(table: str) -> dict[str, Any]:
     for c in columns(table):
         if c["foreign_key"]:
             ref_table, ref_field = c["foreign_key"].split(".")
-            fks.append({"fields": [c["name"]], "reference": {"resource": ref_table, "fields": [ref_field]}})
+            fks.append(
+                {"fields": [c["name"]], "reference": {"resource": ref_table, "fields": [ref_field]}}
+            )
     if fks:
         schema["foreignKeys"] = fks
     return schema
 
 
-def datapackage(version: str, created: str, extra_resources: list[dict] | None = None) -> dict[str, Any]:
+def datapackage(
+    version: str, created: str, extra_resources: list[dict] | None = None
+) -> dict[str, Any]:
     """The Frictionless data package descriptor of a release (CSV resources; Parquet listed alongside)."""
     resources = []
     for t in TABLES:
@@ -231,7 +245,10 @@ def data_dictionary_markdown() -> str:
     ]
     for t, model in TABLES.items():
         lines += [f"## {t}", "", (model.__doc__ or "").strip(), ""]
-        lines += ["| column | type | required | description | allowed values |", "|---|---|---|---|---|"]
+        lines += [
+            "| column | type | required | description | allowed values |",
+            "|---|---|---|---|---|",
+        ]
         for c in columns(t):
             allowed = ", ".join(f"`{a}`" for a in c["allowed"]) if c["allowed"] else ""
             req = "no" if c["nullable"] else "yes"

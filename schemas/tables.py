@@ -54,8 +54,8 @@ class Articles(pa.DataFrameModel):
         metadata=_meta(
             "string",
             "Content-derived id: 'art_' + the first 16 hex digits of the SHA-256 of the article's "
-            "normalised text. The same text under two names gets one id. Quarantined files get an "
-            "id from their path instead.",
+            "normalised text, so the same text under two names is one article. The later copies "
+            "(status duplicate) and quarantined files get an id derived from their path instead.",
             primary_key=True,
         ),
     )
@@ -75,7 +75,9 @@ class Articles(pa.DataFrameModel):
     )
     title: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "Headline from metadata, or the first line of a plain-text article."),
+        metadata=_meta(
+            "string", "Headline from metadata, or the first line of a plain-text article."
+        ),
     )
     published_date: Series[pa.DateTime] = pa.Field(
         nullable=True,
@@ -124,11 +126,19 @@ class Articles(pa.DataFrameModel):
     )
     duplicate_of: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "source_path of the first file with the same text, for duplicates."),
+        metadata=_meta(
+            "string",
+            "article_id of the first file (in source_path order) with the same text, for duplicates.",
+            foreign_key="articles.article_id",
+        ),
     )
     format: Series[str] = pa.Field(
         isin=["txt", "html", "json", "jsonl", "unknown"],
-        metadata=_meta("string", "Input format the file was read as.", ("txt", "html", "json", "jsonl", "unknown")),
+        metadata=_meta(
+            "string",
+            "Input format the file was read as.",
+            ("txt", "html", "json", "jsonl", "unknown"),
+        ),
     )
     encoding: Series[str] = pa.Field(
         nullable=True, metadata=_meta("string", "Text encoding the file was decoded from.")
@@ -150,11 +160,15 @@ class Articles(pa.DataFrameModel):
         ordered = True
         coerce = True
 
-    @pa.dataframe_check(error="status 'duplicate' requires duplicate_of, and only duplicates have it")
+    @pa.dataframe_check(
+        error="status 'duplicate' requires duplicate_of, and only duplicates have it"
+    )
     def duplicate_has_target(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["status"] == "duplicate") == df["duplicate_of"].notna()
 
-    @pa.dataframe_check(error="quarantined, duplicate and no_incident articles need a status_reason")
+    @pa.dataframe_check(
+        error="quarantined, duplicate and no_incident articles need a status_reason"
+    )
     def status_reason_present(cls, df: pd.DataFrame) -> Series[bool]:
         needs = df["status"].isin(["quarantined", "duplicate", "no_incident"])
         return ~needs | df["status_reason"].notna()
@@ -179,12 +193,16 @@ class Incidents(pa.DataFrameModel):
     )
     categories: Series[object] = pa.Field(
         metadata=_meta(
-            "list<string>", "Misconduct categories (one or more) from the category vocabulary.", CATEGORIES
+            "list<string>",
+            "Misconduct categories (one or more) from the category vocabulary.",
+            CATEGORIES,
         ),
     )
     date_start: Series[pa.DateTime] = pa.Field(
         nullable=True,
-        metadata=_meta("date32", "First day of the period in which the incident happened (empty if unknown)."),
+        metadata=_meta(
+            "date32", "First day of the period in which the incident happened (empty if unknown)."
+        ),
     )
     date_end: Series[pa.DateTime] = pa.Field(
         nullable=True,
@@ -201,7 +219,10 @@ class Incidents(pa.DataFrameModel):
     )
     date_text: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "The words of the source the date was resolved from (for example 'In March 2021')."),
+        metadata=_meta(
+            "string",
+            "The words of the source the date was resolved from (for example 'In March 2021').",
+        ),
     )
     police_forces: Series[object] = pa.Field(
         metadata=_meta(
@@ -212,7 +233,10 @@ class Incidents(pa.DataFrameModel):
     )
     location: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "Where it happened as the source names it (station, borough, town), when given."),
+        metadata=_meta(
+            "string",
+            "Where it happened as the source names it (station, borough, town), when given.",
+        ),
     )
     subjects: Series[object] = pa.Field(
         metadata=_meta(
@@ -222,7 +246,10 @@ class Incidents(pa.DataFrameModel):
         ),
     )
     officers: Series[object] = pa.Field(
-        metadata=_meta("list<string>", "Named officers or staff involved as perpetrators or subjects of the allegation."),
+        metadata=_meta(
+            "list<string>",
+            "Named officers or staff involved as perpetrators or subjects of the allegation.",
+        ),
     )
     outcome: Series[str] = pa.Field(
         nullable=True,
@@ -250,7 +277,9 @@ class Incidents(pa.DataFrameModel):
         ge=1, metadata=_meta("int64", "Number of distinct articles reporting the incident.")
     )
     article_ids: Series[object] = pa.Field(
-        metadata=_meta("list<string>", "Ids of the articles reporting the incident (see articles.article_id)."),
+        metadata=_meta(
+            "list<string>", "Ids of the articles reporting the incident (see articles.article_id)."
+        ),
     )
     evidence_count: Series[int] = pa.Field(
         ge=1, metadata=_meta("int64", "Number of evidence sentences supporting the incident.")
@@ -261,21 +290,37 @@ class Incidents(pa.DataFrameModel):
         ordered = True
         coerce = True
 
-    @pa.check("categories", element_wise=True, error="categories must be a non-empty list of vocabulary codes")
+    @pa.check(
+        "categories",
+        element_wise=True,
+        error="categories must be a non-empty list of vocabulary codes",
+    )
     def categories_in_vocabulary(cls, value) -> bool:
         return _is_str_list(value, CATEGORIES) and len(value) > 0
 
-    @pa.check("police_forces", "subjects", "officers", element_wise=True, error="must be a list of non-empty strings")
+    @pa.check(
+        "police_forces",
+        "subjects",
+        "officers",
+        element_wise=True,
+        error="must be a list of non-empty strings",
+    )
     def string_lists(cls, value) -> bool:
         return _is_str_list(value)
 
-    @pa.check("article_ids", element_wise=True, error="article_ids must be a non-empty list of article ids")
+    @pa.check(
+        "article_ids",
+        element_wise=True,
+        error="article_ids must be a non-empty list of article ids",
+    )
     def article_ids_well_formed(cls, value) -> bool:
         return _is_str_list(value) and len(value) > 0 and all(v.startswith("art_") for v in value)
 
     @pa.dataframe_check(error="source_count must equal the number of distinct article_ids")
     def source_count_matches(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["source_count"] == df["article_ids"].map(lambda v: len(set(v)) if isinstance(v, list) else -1)
+        return df["source_count"] == df["article_ids"].map(
+            lambda v: len(set(v)) if isinstance(v, list) else -1
+        )
 
     @pa.dataframe_check(error="date_precision disagrees with date_start/date_end")
     def date_precision_agrees(cls, df: pd.DataFrame) -> Series[bool]:
@@ -302,11 +347,19 @@ class Evidence(pa.DataFrameModel):
     )
     incident_id: Series[str] = pa.Field(
         str_matches=INCIDENT_ID_RE,
-        metadata=_meta("string", "The incident this sentence supports (see incidents.incident_id).", foreign_key="incidents.incident_id"),
+        metadata=_meta(
+            "string",
+            "The incident this sentence supports (see incidents.incident_id).",
+            foreign_key="incidents.incident_id",
+        ),
     )
     article_id: Series[str] = pa.Field(
         str_matches=ARTICLE_ID_RE,
-        metadata=_meta("string", "The article the sentence comes from (see articles.article_id).", foreign_key="articles.article_id"),
+        metadata=_meta(
+            "string",
+            "The article the sentence comes from (see articles.article_id).",
+            foreign_key="articles.article_id",
+        ),
     )
     char_start: Series[int] = pa.Field(
         ge=0,
@@ -332,11 +385,15 @@ class Evidence(pa.DataFrameModel):
     )
     redaction_reason: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "Why the quote was redacted (for example 'child involved in proceedings')."),
+        metadata=_meta(
+            "string", "Why the quote was redacted (for example 'child involved in proceedings')."
+        ),
     )
     rule_id: Series[str] = pa.Field(
         nullable=True,
-        metadata=_meta("string", "Versioned id of the extraction rule that selected this sentence."),
+        metadata=_meta(
+            "string", "Versioned id of the extraction rule that selected this sentence."
+        ),
     )
 
     class Config:
