@@ -1,0 +1,83 @@
+"""Durable file-system primitives: fsync, atomic JSON replace, SHA-256, the dataset lock."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SLOWDOWN_ENV = "PMD_PUBLISH_SLOWDOWN"
+
+
+def slowdown_pause() -> None:
+    """Test hook: sleep PMD_PUBLISH_SLOWDOWN seconds between publishing steps (widens crash windows)."""
+    delay = os.environ.get(SLOWDOWN_ENV)
+    if delay:
+        time.sleep(float(delay))
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def release_files(root: Path) -> list[str]:
+    """Every regular file under root as a sorted relative POSIX path."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temp file beside `path`, fsync it, os.replace it over `path`, fsync the directory."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def dumps_json(obj: Any) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, dumps_json(obj).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def dataset_lock(dataset_dir: Path) -> Iterator[None]:
+    """Exclusive advisory lock on dataset/.lock (released by the kernel if the process dies)."""
+    dataset_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(dataset_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
