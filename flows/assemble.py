@@ -1,0 +1,137 @@
+"""Turn stage outputs into the three published tables: dedupe articles, ids, titles, counts, statuses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import pandas as pd
+
+from flows.model import Article, ArticleExtraction
+from flows.titles import incident_title
+from schemas.export import columns
+
+ARTICLE_COLUMNS = [c["name"] for c in columns("articles")]
+INCIDENT_COLUMNS = [c["name"] for c in columns("incidents")]
+EVIDENCE_COLUMNS = [c["name"] for c in columns("evidence")]
+
+
+def evidence_id(incident_id: str, article_id: str, char_start: int, char_end: int) -> str:
+    key = f"{incident_id}|{article_id}|{char_start}|{char_end}"
+    return "ev_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _path_id(prefix: str, source_path: str) -> str:
+    return "art_" + hashlib.sha256(f"{prefix}:{source_path}".encode()).hexdigest()[:16]
+
+
+def dedupe_articles(articles: Iterable[Article]) -> list[Article]:
+    """The first file (in source_path order) with a given text keeps the content id; later copies
+    become 'duplicate' rows with an id of their own, pointing at the first."""
+    out: list[Article] = []
+    first: dict[str, Article] = {}
+    for a in sorted(articles, key=lambda a: a.source_path):
+        if a.status == "quarantined":
+            out.append(a)
+            continue
+        original = first.get(a.article_id)
+        if original is None:
+            first[a.article_id] = a
+            out.append(a)
+            continue
+        a.duplicate_of = original.article_id
+        a.article_id = _path_id("duplicate", a.source_path)
+        a.status = "duplicate"
+        a.status_reason = f"same text as {original.source_path}"
+        out.append(a)
+    return out
+
+
+def articles_frame(
+    articles: list[Article],
+    extractions: dict[str, ArticleExtraction],
+    evidence: pd.DataFrame,
+    reasons: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per article; status and incident_count follow the final evidence table."""
+    counts = (
+        evidence.groupby("article_id")["incident_id"].nunique().to_dict() if len(evidence) else {}
+    )
+    rows = []
+    for a in articles:
+        x = extractions.get(a.article_id)
+        published, source, how = a.published_date, a.date_source, a.date_inference
+        if published is None and x is not None and x.reference_date is not None:
+            published, source, how = x.reference_date, x.date_source, x.date_inference
+        if published is None:
+            source = "unknown"
+        if source != "inferred":
+            how = None
+        n = counts.get(a.article_id, 0)
+        status, reason = a.status, a.status_reason
+        if status is None:
+            if n:
+                status, reason = "incidents_found", None
+            else:
+                status = "no_incident"
+                reason = (reasons or {}).get(a.article_id) or (x.status_reason if x else None)
+                reason = reason or "no police misconduct incident found"
+        rows.append(
+            {
+                "article_id": a.article_id,
+                "source_path": a.source_path,
+                "url": a.url,
+                "publisher": a.publisher,
+                "title": a.title,
+                "published_date": pd.Timestamp(published) if published else pd.NaT,
+                "date_source": source,
+                "date_inference": how,
+                "word_count": int(a.word_count or 0),
+                "status": status,
+                "status_reason": reason,
+                "duplicate_of": a.duplicate_of,
+                "format": a.format,
+                "encoding": a.encoding,
+                "text_sha256": a.text_sha256,
+                "incident_count": int(n),
+            }
+        )
+    df = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    return df.sort_values("source_path", kind="stable").reset_index(drop=True)
+
+
+def finish_tables(
+    incidents: pd.DataFrame, evidence: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Recompute counts from evidence, generate titles and evidence ids, order rows and columns."""
+    evidence = evidence.copy()
+    if "is_redacted" not in evidence:
+        evidence["is_redacted"] = False
+    if "redaction_reason" not in evidence:
+        evidence["redaction_reason"] = None
+    evidence["evidence_id"] = [
+        evidence_id(i, a, int(s), int(e))
+        for i, a, s, e in zip(
+            evidence["incident_id"],
+            evidence["article_id"],
+            evidence["char_start"],
+            evidence["char_end"],
+            strict=True,
+        )
+    ]
+    evidence = evidence.drop_duplicates("evidence_id")
+    incidents = incidents[incidents["incident_id"].isin(set(evidence["incident_id"]))].copy()
+    grouped = evidence.groupby("incident_id")
+    arts = grouped["article_id"].agg(lambda s: sorted(set(s))).to_dict()
+    n_ev = grouped.size().to_dict()
+    incidents["article_ids"] = incidents["incident_id"].map(arts)
+    incidents["source_count"] = incidents["article_ids"].map(len).astype("int64")
+    incidents["evidence_count"] = incidents["incident_id"].map(n_ev).astype("int64")
+    incidents["title"] = [incident_title(r) for r in incidents.to_dict("records")]
+    incidents = incidents[INCIDENT_COLUMNS].sort_values("incident_id").reset_index(drop=True)
+    evidence = (
+        evidence[EVIDENCE_COLUMNS]
+        .sort_values(["incident_id", "article_id", "char_start", "char_end"])
+        .reset_index(drop=True)
+    )
+    return incidents, evidence

@@ -1,0 +1,93 @@
+"""Content-hash cache of per-file ingest+extract results, so a rebuild redoes only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.model import Article, ArticleExtraction
+
+# Everything whose change must invalidate cached extraction results.
+_CODE_GLOBS = (
+    "flows/ingest/**/*",
+    "flows/extract/**/*",
+    "flows/model.py",
+    "flows/batch.py",
+    "schemas/vocabularies/*",
+)
+
+
+@dataclass
+class FileResult:
+    """What one raw file yielded: its articles (texts dropped) and their extractions."""
+
+    rel_path: str
+    size: int
+    mtime_ns: int
+    content_sha256: str | None
+    articles: list[Article]
+    extractions: list[ArticleExtraction]
+    # (article_id, char_start, char_end) -> the slice of the article text, captured at ingest.
+    spans: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+
+def code_version(root: Path) -> str:
+    """Hash of the ingest and extraction code, patterns and vocabularies."""
+    h = hashlib.sha256()
+    for pattern in _CODE_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ResultCache:
+    """SQLite store of FileResults keyed by path+stat and by content hash, per code version."""
+
+    def __init__(self, path: Path, version: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(str(path))
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS by_stat (rel_path TEXT, size INT, mtime_ns INT, "
+            "version TEXT, content_sha256 TEXT, PRIMARY KEY (rel_path, version))"
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS by_content (content_sha256 TEXT, rel_path TEXT, "
+            "version TEXT, payload BLOB, PRIMARY KEY (content_sha256, rel_path, version))"
+        )
+
+    def lookup(self, rel_path: str, size: int, mtime_ns: int) -> FileResult | None:
+        """A cached result for a file whose path, size and mtime are unchanged."""
+        row = self.db.execute(
+            "SELECT s.content_sha256, c.payload FROM by_stat s JOIN by_content c "
+            "ON c.content_sha256 = s.content_sha256 AND c.rel_path = s.rel_path AND c.version = s.version "
+            "WHERE s.rel_path = ? AND s.version = ? AND s.size = ? AND s.mtime_ns = ?",
+            (rel_path, self.version, size, mtime_ns),
+        ).fetchone()
+        if row is None:
+            return None
+        return pickle.loads(row[1])
+
+    def store(self, results: Iterable[FileResult]) -> None:
+        with self.db:
+            for r in results:
+                if r.content_sha256 is None:
+                    continue  # unreadable files are re-examined every run
+                self.db.execute(
+                    "INSERT OR REPLACE INTO by_stat VALUES (?, ?, ?, ?, ?)",
+                    (r.rel_path, r.size, r.mtime_ns, self.version, r.content_sha256),
+                )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO by_content VALUES (?, ?, ?, ?)",
+                    (r.content_sha256, r.rel_path, self.version, pickle.dumps(r, protocol=5)),
+                )
+
+    def close(self) -> None:
+        self.db.close()

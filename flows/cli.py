@@ -1,0 +1,176 @@
+"""`pmd`: the command line of the police misconduct dataset (build, verify, validate, serve, ...)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from flows import settings
+
+app = typer.Typer(
+    help="Build, check and publish the police misconduct dataset.\n\nExample: pmd build",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+RAW = typer.Option(settings.RAW_DIR, "--raw-dir", help="Folder of raw articles.")
+DATASET = typer.Option(settings.DATASET_DIR, "--dataset-dir", help="Folder of releases.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command(epilog="Example: pmd build --processes 2")
+def build(
+    raw_dir: Path = RAW,
+    dataset_dir: Path = DATASET,
+    processes: int = typer.Option(
+        0, help="Worker processes for extraction (0 = one per core, max 2)."
+    ),
+    batch_size: int = typer.Option(500, help="Files per batch (one Prefect task per batch)."),
+    trained: bool = typer.Option(
+        False,
+        "--trained/--no-trained",
+        help="Also use the installed trained spaCy pipeline's entities.",
+    ),
+    cache: bool = typer.Option(
+        True, "--cache/--no-cache", help="Reuse results for unchanged files."
+    ),
+    dask_address: str = typer.Option(
+        "", help="Run tasks on this Dask scheduler (e.g. tcp://127.0.0.1:8786)."
+    ),
+) -> None:
+    """Ingest raw/, extract incidents, validate, and publish a release if anything changed."""
+    from flows.pipeline import build_dataset
+
+    flow_fn = build_dataset
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        flow_fn = build_dataset.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    from schemas.checks import ReleaseInvalid
+
+    try:
+        summary = flow_fn(
+            raw_dir=raw_dir.resolve(),
+            dataset_dir=dataset_dir.resolve(),
+            processes=processes or None,
+            batch_size=batch_size,
+            trained=trained or None,
+            cache_dir=settings.CACHE_DIR if cache else None,
+        )
+    except ReleaseInvalid as exc:
+        _fail(f"the release would be invalid and was not published:\n{exc}")
+    from flows.pipeline import BuildSummary
+
+    typer.echo("\n".join(BuildSummary(**summary).lines()))
+
+
+@app.command(epilog="Example: pmd verify 1.0.0   (or: pmd verify all)")
+def verify(
+    version: str = typer.Argument("latest", help="Release version, 'latest' or 'all'."),
+    dataset_dir: Path = DATASET,
+    raw_dir: Path = typer.Option(
+        None, "--raw-dir", help="Also re-check quotes against these raw files."
+    ),
+) -> None:
+    """Check a release against its SHA256SUMS, its schemas and index.json; report corruption precisely."""
+    from flows.publish import verify_dataset, verify_release
+
+    if version == "all":
+        report = verify_dataset(dataset_dir)
+    else:
+        if version == "latest":
+            import json
+
+            version = json.loads((dataset_dir / "index.json").read_text())["latest"]
+        report = verify_release(dataset_dir / version, raw_dir=raw_dir)
+    if not report.ok:
+        _fail("\n".join(report.problems))
+    typer.echo(f"{version}: ok")
+
+
+@app.command(epilog="Example: pmd validate latest")
+def validate(
+    version: str = typer.Argument("latest", help="Release version or 'latest'."),
+    dataset_dir: Path = DATASET,
+) -> None:
+    """Validate a release's tables against the pandera schemas and cross-table rules (lazily, every failure)."""
+    from flows.api import load_release
+    from schemas.checks import validate_tables
+
+    report = validate_tables(load_release(version, dataset_dir))
+    if not report.ok:
+        _fail(str(report))
+    typer.echo("valid")
+
+
+@app.command(epilog='Example: pmd serve --cron "0 6 * * *"')
+def serve(
+    cron: str = typer.Option("0 6 * * *", help="Cron schedule (server time)."),
+    collect: bool = typer.Option(
+        True, "--collect/--no-collect", help="Collect from feeds before building."
+    ),
+) -> None:
+    """Serve the scheduled deployment (collect, then build) until interrupted."""
+    from prefect import serve as prefect_serve
+
+    from flows.deploy import make_deployment
+
+    prefect_serve(make_deployment(cron=cron, collect=collect))
+
+
+@app.command(epilog="Example: pmd evaluate")
+def evaluate() -> None:
+    """Score extraction against the gold annotations in tests/gold/; exit 1 below the floors."""
+    from flows.evaluate import run
+
+    raise typer.Exit(code=run())
+
+
+@app.command(epilog="Example: pmd docs --check")
+def docs(
+    check: bool = typer.Option(False, "--check", help="Fail if the committed docs differ."),
+) -> None:
+    """Regenerate docs/data_dictionary.md from the schemas."""
+    from schemas.export import data_dictionary_markdown
+
+    path = settings.ROOT / "docs" / "data_dictionary.md"
+    text = data_dictionary_markdown()
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            _fail(f"{path} is out of date: run `pmd docs`")
+        typer.echo("docs up to date")
+        return
+    path.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {path}")
+
+
+@app.command(epilog="Example: pmd collect --sources flows/collect/sources.yaml")
+def collect(
+    raw_dir: Path = RAW,
+    sources: Path = typer.Option(
+        None, "--sources", help="sources.yaml (default: the shipped list)."
+    ),
+) -> None:
+    """Gather new articles from the configured feeds into raw/collected/."""
+    from flows.collect.flow import collect_flow
+
+    kwargs = {"raw_dir": raw_dir}
+    if sources is not None:
+        kwargs["sources_path"] = sources
+    report = collect_flow(**kwargs)
+    typer.echo(str(report))
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="pmd")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

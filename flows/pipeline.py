@@ -1,0 +1,325 @@
+"""The `build_dataset` Prefect flow: raw/ in, a validated, versioned release under dataset/ out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, get_run_logger
+from prefect import task as prefect_task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows import settings
+from flows.assemble import articles_frame, dedupe_articles, finish_tables
+from flows.batch import BatchRunner
+from flows.cache import FileResult, ResultCache, code_version
+from flows.model import ArticleExtraction
+from schemas.checks import validate_tables
+from schemas.export import schema_fingerprint
+
+LOG = logging.getLogger("pmd")
+
+
+def task(fn=None, **kwargs):
+    """Prefect task without input hashing: our inputs are large frames and process pools."""
+    kwargs.setdefault("cache_policy", NO_CACHE)
+    if fn is None:
+        return lambda f: prefect_task(f, **kwargs)
+    return prefect_task(fn, **kwargs)
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for people (the closing summary) and for benchmarks (stage timings)."""
+
+    files_seen: int = 0
+    articles: dict[str, int] = field(default_factory=dict)
+    extracted_files: int = 0
+    cached_files: int = 0
+    words: int = 0
+    incidents: int = 0
+    evidence: int = 0
+    incidents_added: int = 0
+    incidents_changed: int = 0
+    incidents_removed: int = 0
+    corrections_applied: int = 0
+    release: str | None = None
+    previous_release: str | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        a = self.articles
+        out = [
+            f"files seen {self.files_seen}: articles with incidents {a.get('incidents_found', 0)}, "
+            f"no incident {a.get('no_incident', 0)}, duplicates {a.get('duplicate', 0)}, "
+            f"quarantined {a.get('quarantined', 0)}",
+            f"extracted {self.extracted_files} file(s), {self.cached_files} from cache",
+            f"incidents {self.incidents} ({self.evidence} evidence rows): new {self.incidents_added}, "
+            f"changed {self.incidents_changed}, retracted/removed {self.incidents_removed}",
+        ]
+        if self.release:
+            out.append(
+                f"release written: {self.release} (previous: {self.previous_release or 'none'})"
+            )
+        else:
+            out.append(f"no changes: latest release stays {self.previous_release or 'none'}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- tasks (thin wrappers)
+
+
+@task
+def recover_dataset(dataset_dir: Path) -> list[str]:
+    """Clear what an interrupted publish left behind, before anything else."""
+    from flows.publish import recover_dataset_dir
+
+    dataset_dir.mkdir(parents=True, exist_ok=True)
+    return recover_dataset_dir(dataset_dir)
+
+
+@task
+def discover_raw_files(raw_dir: Path) -> list[str]:
+    """Every raw file, as a path relative to raw/, in a stable order."""
+    from flows.ingest import discover_files
+
+    return [p.relative_to(raw_dir).as_posix() for p in discover_files(raw_dir)]
+
+
+@task
+def ingest_and_extract(
+    rel_paths: list[str], raw_dir: Path, runner: BatchRunner
+) -> list[FileResult]:
+    """Ingest and extract one batch of files (spread over worker processes)."""
+    return runner.run(rel_paths, raw_dir)
+
+
+@task
+def link_incidents(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Group evidence sentences into incidents, within and across articles."""
+    from flows.extract import link_mentions
+
+    return link_mentions(extractions)
+
+
+@task
+def assign_stable_ids(incidents_k: pd.DataFrame, evidence_k: pd.DataFrame, dataset_dir: Path):
+    """Reuse the previous release's incident ids; never reuse a retired one."""
+    from flows.publish import assign_incident_ids, load_latest_release, retired_incident_ids
+
+    previous = load_latest_release(dataset_dir)
+    never = retired_incident_ids(dataset_dir) if previous else set()
+    incidents, evidence = assign_incident_ids(incidents_k, evidence_k, previous, never)
+    return incidents, evidence, previous
+
+
+@task
+def apply_reviewed_corrections(
+    incidents: pd.DataFrame, evidence: pd.DataFrame, corrections_path: Path
+):
+    """Apply dataset/corrections.yaml (retract, fix a field, merge, split)."""
+    from flows.corrections import apply_corrections, load_corrections
+
+    if not corrections_path.exists():
+        return incidents, evidence, []
+    result = apply_corrections(incidents, evidence, load_corrections(corrections_path))
+    return result[0], result[1], list(result[2])
+
+
+@task
+def redact_protected_identities(incidents: pd.DataFrame, evidence: pd.DataFrame):
+    """Withhold protected identities; keep commentators out of officers; allegations stay alleged."""
+    from flows.redact import check_attribution, enforce_allegation_status, redact
+
+    incidents, evidence = _pair(check_attribution(incidents, evidence))
+    incidents, evidence = _pair(enforce_allegation_status(incidents, evidence))
+    return redact(incidents, evidence)
+
+
+def _pair(result):
+    """The redaction helpers return (incidents, evidence) optionally followed by a decision log."""
+    return result[0], result[1]
+
+
+@task
+def validate_release(tables: dict[str, pd.DataFrame], spans: dict) -> None:
+    """Lazy validation of every table and cross-table rule; an invalid release is never published."""
+    from schemas.checks import ReleaseInvalid
+
+    report = validate_tables(tables, spans=spans)
+    if not report.ok:
+        raise ReleaseInvalid(report)
+
+
+@task(retries=2, retry_delay_seconds=1)
+def publish_release(
+    tables: dict[str, pd.DataFrame],
+    dataset_dir: Path,
+    previous,
+    corrections: list[dict],
+    created_at: str,
+):
+    """Write an immutable release (or nothing, when nothing changed) and update index.json."""
+    from flows.publish import diff_tables, next_version, write_release
+    from flows.site import render_dataset_index, render_release_extras
+
+    changes = diff_tables(previous.tables if previous else None, tables)
+    version = next_version(previous, schema_fingerprint(), changes)
+    if version is None:
+        return None, changes
+    write_release(
+        dataset_dir,
+        version,
+        tables,
+        changes,
+        created_at=created_at,
+        corrections=corrections,
+        extras=render_release_extras,
+    )
+    render_dataset_index(dataset_dir)
+    return version, changes
+
+
+# ---------------------------------------------------------------- the flow
+
+
+def _batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _progress(logger, done: int, total: int, started: float) -> None:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    rate = done / elapsed
+    left = (total - done) / rate if rate else 0.0
+    logger.info(
+        f"files {done}/{total} ({done / max(total, 1):.0%}), {rate:,.0f} files/s, ~{left:,.0f}s left"
+    )
+
+
+@flow(name="build_dataset", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=True)
+def build_dataset(
+    raw_dir: Path = settings.RAW_DIR,
+    dataset_dir: Path = settings.DATASET_DIR,
+    corrections_path: Path | None = None,
+    cache_dir: Path | None = settings.CACHE_DIR,
+    batch_size: int = 500,
+    processes: int | None = None,
+    trained: bool | None = None,
+    created_at: str | None = None,
+) -> dict[str, Any]:
+    """Ingest raw/, extract incidents, validate them and publish a release if anything changed."""
+    logger = get_run_logger()
+    raw_dir, dataset_dir = Path(raw_dir), Path(dataset_dir)
+    corrections_path = (
+        Path(corrections_path) if corrections_path else dataset_dir / "corrections.yaml"
+    )
+    summary = BuildSummary()
+    clock = time.monotonic()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + now - clock, 3)
+        clock = now
+
+    for message in recover_dataset(dataset_dir):
+        logger.warning(message)
+    files = discover_raw_files(raw_dir)
+    summary.files_seen = len(files)
+    lap("discover")
+
+    # Ingest + extract, only for files whose cached result is stale.
+    cache = (
+        ResultCache(cache_dir / "results.sqlite", code_version(settings.ROOT))
+        if cache_dir
+        else None
+    )
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for rel in files:
+        hit = None
+        if cache is not None:
+            try:
+                st = (raw_dir / rel).lstat()
+                hit = cache.lookup(rel, st.st_size, st.st_mtime_ns)
+            except OSError:
+                hit = None
+        if hit is not None:
+            results[rel] = hit
+        else:
+            todo.append(rel)
+    summary.cached_files = len(results)
+    summary.extracted_files = len(todo)
+    runner = BatchRunner(processes or min(2, os.cpu_count() or 1), trained)
+    try:
+        futures = [
+            ingest_and_extract.submit(b, raw_dir, runner) for b in _batches(todo, batch_size)
+        ]
+        done, started = 0, time.monotonic()
+        for fut in as_completed(futures):
+            batch = fut.result()
+            for r in batch:
+                results[r.rel_path] = r
+            if cache is not None:
+                cache.store(batch)
+            done += len(batch)
+            _progress(logger, done, len(todo), started)
+    finally:
+        runner.close()
+        if cache is not None:
+            cache.close()
+    logger.info(
+        f"extracted {len(todo)} file(s); {summary.cached_files} unchanged file(s) from cache"
+    )
+    lap("ingest_extract")
+
+    ordered = [results[rel] for rel in files]
+    articles = dedupe_articles(a for r in ordered for a in r.articles)
+    live = {a.article_id for a in articles if a.status is None}
+    extractions = {x.article_id: x for r in ordered for x in r.extractions if x.article_id in live}
+    spans = {k: v for r in ordered for k, v in r.spans.items() if k[0] in live}
+    summary.words = sum(a.word_count for a in articles if a.status is None)
+    incidents_k, evidence_k = link_incidents([extractions[k] for k in sorted(extractions)])
+    lap("link")
+
+    incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
+    incidents, evidence, applied = apply_reviewed_corrections(incidents, evidence, corrections_path)
+    incidents, evidence = _pair(redact_protected_identities(incidents, evidence))
+    incidents, evidence = finish_tables(incidents, evidence)
+    tables = {
+        "incidents": incidents,
+        "evidence": evidence,
+        "articles": articles_frame(articles, extractions, evidence),
+    }
+    lap("assemble")
+    validate_release(tables, spans)
+    lap("validate")
+
+    created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    version, changes = publish_release(tables, dataset_dir, previous, applied, created)
+    lap("publish")
+
+    counts = tables["articles"]["status"].value_counts().to_dict()
+    summary.articles = {k: int(v) for k, v in counts.items()}
+    summary.incidents, summary.evidence = len(incidents), len(evidence)
+    summary.incidents_added = len(changes.incidents_added)
+    summary.incidents_changed = len(changes.incidents_changed)
+    summary.incidents_removed = len(changes.incidents_removed)
+    summary.corrections_applied = len(applied)
+    summary.release = version
+    summary.previous_release = previous.version if previous else None
+    for line in summary.lines():
+        logger.info(line)
+    assert sum(summary.articles.values()) == len(tables["articles"])
+    return summary.to_dict()
