@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from flows.ids import evidence_id
 from flows.model import Article, ArticleExtraction
 from flows.titles import incident_title
 from schemas.export import columns
@@ -14,11 +15,6 @@ from schemas.export import columns
 ARTICLE_COLUMNS = [c["name"] for c in columns("articles")]
 INCIDENT_COLUMNS = [c["name"] for c in columns("incidents")]
 EVIDENCE_COLUMNS = [c["name"] for c in columns("evidence")]
-
-
-def evidence_id(incident_id: str, article_id: str, char_start: int, char_end: int) -> str:
-    key = f"{incident_id}|{article_id}|{char_start}|{char_end}"
-    return "ev_" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _path_id(prefix: str, source_path: str) -> str:
