@@ -27,7 +27,11 @@ _DROP_TAGS = (
 )
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
-_MAX_TREE = 500_000
+_BLOCK_TAGS = frozenset(
+    ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th")
+    + ("table", "article", "section", "main", "blockquote", "pre", "figcaption", "dt", "dd")
+)
+_SPACE_RE = re.compile(r"\s+")
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -100,19 +104,28 @@ def _meta_values(tree) -> dict:
 def _fallback_text(tree) -> str:
     """Text of <body> without scripts, styles, navigation and embedded frames, one block per line."""
     for element in tree.xpath("//" + " | //".join(_DROP_TAGS)):
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
+        if element.getparent() is not None:
+            element.drop_tree()
     body = tree.find("body")
     root = body if body is not None else tree
-    lines = []
-    for block in root.iter():
-        if not isinstance(block.tag, str):
-            continue
-        for piece in (block.text, block.tail):
-            if piece and piece.strip():
-                lines.append(" ".join(piece.split()))
-    return "\n".join(lines)
+    pieces: list[str] = []
+
+    def walk(element) -> None:
+        block = isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS
+        if block:
+            pieces.append("\n")
+        if isinstance(element.tag, str) and element.text:
+            pieces.append(_SPACE_RE.sub(" ", element.text))
+        for child in element:
+            walk(child)
+            if child.tail:
+                pieces.append(_SPACE_RE.sub(" ", child.tail))
+        if block:
+            pieces.append("\n")
+
+    walk(root)
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _trafilatura_text(html: str) -> str:
@@ -127,7 +140,6 @@ def _trafilatura_text(html: str) -> str:
         include_links=False,
         with_metadata=False,
         deduplicate=False,
-        max_tree_size=_MAX_TREE,
     )
     return text or ""
 
