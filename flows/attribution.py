@@ -1,0 +1,126 @@
+"""Commentators are not perpetrators; allegations stay alleged until a source reports a finding."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+
+from flows.redact import (
+    _as_list,
+    _compile,
+    _id_col,
+    _load_yaml,
+    _name_regex,
+    _require,
+    _sentences_by_incident,
+    identity_rules,
+    name_variants,
+)
+
+
+@cache
+def _attribution_patterns(stem: str = "attribution.v1"):
+    data = _load_yaml(stem)
+    verb = _require(data, "speech_verbs", str, f"{stem}.yaml")
+    templates = []
+    for i, p in enumerate(_require(data, "speaker_patterns", list, f"{stem}.yaml")):
+        t = p.replace("{VERB}", verb)
+        _compile(t.replace("{NAME}", "Jane Roe"), f"{stem}.yaml: speaker_patterns[{i}]")
+        templates.append(t)
+    return tuple(templates)
+
+
+def check_attribution(
+    incidents: pd.DataFrame, evidence: pd.DataFrame
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Remove officers whose name only appears as the speaker of a statement; report why."""
+    rules = identity_rules()
+    templates = _attribution_patterns()
+    col = _id_col(incidents)
+    sentences = _sentences_by_incident(evidence, _id_col(evidence))
+    inc = incidents.copy()
+    new_officers, report = [], []
+    for key, officers in zip(inc[col], inc["officers"], strict=True):
+        kept = []
+        for name in _as_list(officers):
+            variants = name_variants(name, rules)
+            regex = _name_regex(variants)
+            mention = re.compile(regex)
+            speakers = [re.compile(t.replace("{NAME}", regex), re.IGNORECASE) for t in templates]
+            total = as_speaker = 0
+            for s in sentences.get(key, []):
+                spans = [m.span() for m in mention.finditer(s)]
+                total += len(spans)
+                said = {m.span(0) for p in speakers for m in p.finditer(s)}
+                as_speaker += sum(
+                    1 for sp in spans if any(a <= sp[0] and sp[1] <= b for a, b in said)
+                )
+            if total and as_speaker == total:
+                report.append(
+                    {
+                        "incident_id": key,
+                        "name": name,
+                        "decision": "removed from officers",
+                        "reason": f"appears only as the speaker of a statement ({total} mention(s))",
+                    }
+                )
+            else:
+                if not total:
+                    report.append(
+                        {
+                            "incident_id": key,
+                            "name": name,
+                            "decision": "kept",
+                            "reason": "name not found in the incident's evidence",
+                        }
+                    )
+                kept.append(name)
+        new_officers.append(kept)
+    inc["officers"] = new_officers
+    return inc, report
+
+
+@cache
+def _allegation_cues(stem: str = "allegation_cues.v1"):
+    data = _load_yaml(stem)
+    where = f"{stem}.yaml"
+    cues = tuple(_compile(p, where) for p in _require(data, "finding_cues", list, where))
+    return cues, _compile(_require(data, "negations", str, where), where)
+
+
+def has_finding_cue(sentence: str) -> bool:
+    """True when the sentence reports a finding, conviction, admission or official conclusion."""
+    cues, negation = _allegation_cues()
+    for cue in cues:
+        for m in cue.finditer(sentence):
+            if not negation.search(sentence[max(0, m.start() - 40) : m.start()]):
+                return True
+    return False
+
+
+def enforce_allegation_status(
+    incidents: pd.DataFrame, evidence: pd.DataFrame
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Downgrade 'established' to 'alleged' where no evidence sentence reports a finding."""
+    col = _id_col(incidents)
+    sentences = _sentences_by_incident(evidence, _id_col(evidence))
+    inc = incidents.copy()
+    statuses, report = [], []
+    for key, status in zip(inc[col], inc["allegation_status"], strict=True):
+        if status == "established" and not any(has_finding_cue(s) for s in sentences.get(key, [])):
+            statuses.append("alleged")
+            report.append(
+                {
+                    "incident_id": key,
+                    "decision": "established -> alleged",
+                    "reason": "no evidence sentence reports a finding, conviction or admission",
+                }
+            )
+        else:
+            statuses.append(status)
+    inc["allegation_status"] = pd.Series(
+        statuses, index=inc.index, dtype=incidents["allegation_status"].dtype
+    )
+    return inc, report
