@@ -49,7 +49,7 @@ def load_evaluation(path: Path | None = None) -> dict[str, Any] | None:
     numbers = [(p, v) for p, v in flat if not isinstance(v, str)]
     if not numbers:
         return None
-    leaf_keys = list(dict.fromkeys(p[-1] for p in numbers if len(p) > 1))
+    leaf_keys = list(dict.fromkeys(p[-1] for p, _ in numbers if len(p) > 1))
     if numbers and all(len(p) > 1 for p, _ in numbers) and len(leaf_keys) <= 8:
         grouped: dict[str, dict[str, Any]] = {}
         for p, v in numbers:

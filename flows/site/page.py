@@ -22,7 +22,7 @@ from flows.site.common import (
 from schemas.export import DATA_LICENSE
 from schemas.vocab import descriptions
 
-SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+SAFE_URL = re.compile(r"^https?://[^/\s]\S*$", re.IGNORECASE)
 # Characters that could end a <script> element or break out of it, as JSON escapes.
 _JSON_ESCAPES = {
     "<": "\\u003c",
