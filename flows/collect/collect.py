@@ -211,7 +211,8 @@ class _SourceRun:
             state.urls[alias] = {"status": "alias", "of": key}
         state.hashes[sha] = rel
         self.report.written.append(rel)
-        self.log(item, "fetched", None, rel)
+        retried = f"after retry: {'; '.join(page.retried)}" if page.retried else None
+        self.log(item, "fetched", retried, rel)
 
 
 def _known_reason(state: CollectState, key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -58,10 +59,8 @@ def _clean(text: str | None) -> str | None:
     if not text:
         return None
     if "<" in text:
-        try:
+        with contextlib.suppress(etree.ParserError, ValueError):
             text = lxml_html.fromstring(text).text_content()
-        except (etree.ParserError, ValueError):
-            pass
     text = " ".join(text.split())
     return text or None
 

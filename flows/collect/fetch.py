@@ -62,6 +62,7 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     redirects: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)  # reasons of failed attempts before this
 
     @property
     def not_modified(self) -> bool:
@@ -224,10 +225,15 @@ class Fetcher:
         self, url: str, headers: dict[str, str], accept: frozenset[str], sniff: bool
     ) -> httpx.Response | FetchResult:
         attempts = self.settings.retries + 1
+        failed: list[str] = []
         for attempt in range(1, attempts + 1):
             try:
-                return self._request_once(url, headers, accept, sniff)
+                outcome = self._request_once(url, headers, accept, sniff)
+                if isinstance(outcome, FetchResult):
+                    outcome.retried = failed
+                return outcome
             except FetchError as exc:
+                failed.append(exc.reason)
                 if not exc.transient or attempt == attempts:
                     if exc.transient and attempts > 1:
                         exc.reason = f"{exc.reason} after {attempts} attempts"
@@ -249,7 +255,7 @@ class Fetcher:
     ) -> FetchResult:
         headers = {
             "User-Agent": self.settings.user_agent_header,
-            "Accept": ", ".join(sorted(accept)) + ";q=1.0, */*;q=0.1",
+            "Accept": ", ".join(sorted(accept)),
         }
         if etag:
             headers["If-None-Match"] = etag
