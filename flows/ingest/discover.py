@@ -23,12 +23,12 @@ def _walk(directory: Path, found: list[Path], skipped: list[Path], sidecars: lis
         path = Path(entry.path)
         if entry.name.startswith("."):
             skipped.append(path)
+        elif entry.name.endswith(SIDECAR_SUFFIX) and not entry.is_dir(follow_symlinks=False):
+            sidecars.append(path)  # read with its file; a symlinked one is checked there
         elif entry.is_symlink():
             found.append(path)  # read_file decides: inside raw/ it is read, outside quarantined
         elif entry.is_dir(follow_symlinks=False):
             _walk(path, found, skipped, sidecars)
-        elif entry.name.endswith(SIDECAR_SUFFIX):
-            sidecars.append(path)
         else:
             found.append(path)
 
