@@ -1,0 +1,245 @@
+"""Date expressions: finding them, resolving them against a reference date, inferring that reference date."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from flows.extract.resources import date_rules
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    start: int
+    end: int
+    text: str
+    prep: str | None
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    weekday: int | None = None
+    relative: tuple[str, int] | None = None  # (unit, offset)
+    needs_metadata: bool = False
+
+
+@dataclass(frozen=True)
+class Resolved:
+    start: dt.date
+    end: dt.date
+    precision: str
+
+
+@cache
+def _tables() -> tuple[
+    dict[str, int], dict[str, int], list[re.Pattern], list[tuple[re.Pattern, dict]]
+]:
+    rules = date_rules()
+    months = {m: i + 1 for i, m in enumerate(rules["months"])}
+    months_all = {**months, **rules["month_abbreviations"]}
+    weekdays = {w: i for i, w in enumerate(rules["weekdays"])}
+    mon = "|".join(sorted(months_all, key=len, reverse=True))
+    wd = "|".join(weekdays)
+    prep = r"(?:(?P<prep>on|in|during|since|until|till|before|by|from|after|between|as of)\s+)?"
+    mod = r"(?:(?:early|late|mid|the end of|the start of|the beginning of)[\s-]+)?"
+    wdp = rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?"
+    day = r"(?P<d>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
+    year = r"(?P<y>(?:19|20)\d{2})(?!\d)"
+    patterns = [
+        rf"\b{prep}{wdp}{day}(?:\s+of)?\s+(?P<m>{mon})\.?(?:,?\s+{year})?\b",
+        rf"\b{prep}{wdp}(?P<m>{mon})\.?\s+{day}(?:,?\s+{year})?\b",
+        rf"\b{prep}{mod}(?P<m>{mon})\.?,?\s+(?:of\s+)?{year}\b",
+        rf"\b(?P<prep>in|during|since|until|before|by|from|after|between)\s+{mod}{year}\b(?!\s*(?:%|per cent))",
+        rf"\b(?P<prep>in|during|since|until|before|by|from|after)\s+{mod}(?P<m>{mon})\b(?!\s+\d)",
+        rf"\b(?P<prep>on|last|this)\s+(?P<wd>{wd})\b",
+    ]
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    relatives = [
+        (re.compile(rf"\b{re.escape(r['text'])}\b", re.IGNORECASE), r) for r in rules["relative"]
+    ]
+    return months_all, weekdays, compiled, relatives
+
+
+def find_dates(text: str) -> list[DateExpr]:
+    """Every date expression in `text`, longest first where they overlap, in text order."""
+    months, weekdays, compiled, relatives = _tables()
+    found: list[DateExpr] = []
+    for regex in compiled:
+        for m in regex.finditer(text):
+            g = m.groupdict()
+            mon = g.get("m")
+            if mon and mon[0].islower() and mon.lower() in ("may", "march", "mar"):
+                continue  # "may" the verb, "march" the noun
+            day = int(g["d"]) if g.get("d") else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            found.append(
+                DateExpr(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    (g.get("prep") or "").lower() or None,
+                    day,
+                    months[mon.lower().rstrip(".")] if mon else None,
+                    int(g["y"]) if g.get("y") else None,
+                    weekdays[g["wd"].lower()] if g.get("wd") else None,
+                    needs_metadata=bool(g.get("wd")) and not mon,
+                )
+            )
+    for regex, rule in relatives:
+        for m in regex.finditer(text):
+            found.append(
+                DateExpr(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    None,
+                    relative=(rule["unit"], int(rule["offset"])),
+                    needs_metadata=bool(rule.get("needs_metadata")),
+                )
+            )
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    out: list[DateExpr] = []
+    for d in found:
+        if out and d.start < out[-1].end:
+            continue
+        out.append(d)
+    return out
+
+
+def _period(year: int, month: int | None = None, day: int | None = None) -> Resolved | None:
+    try:
+        if day is not None and month is not None:
+            d = dt.date(year, month, day)
+            return Resolved(d, d, "day")
+        if month is not None:
+            last = calendar.monthrange(year, month)[1]
+            return Resolved(dt.date(year, month, 1), dt.date(year, month, last), "month")
+        return Resolved(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    except ValueError:
+        return None
+
+
+def resolve(
+    expr: DateExpr, reference: dt.date | None, from_metadata: bool = False
+) -> Resolved | None:
+    """The period an expression denotes; None when it cannot be resolved safely."""
+    if expr.needs_metadata and not from_metadata:
+        return None
+    if expr.relative:
+        if reference is None:
+            return None
+        unit, offset = expr.relative
+        if unit == "year":
+            return _period(reference.year + offset)
+        if unit == "month":
+            y, m = divmod(reference.year * 12 + reference.month - 1 + offset, 12)
+            return _period(y, m + 1)
+        d = reference + dt.timedelta(days=offset)
+        return Resolved(d, d, "day")
+    if expr.month is None and expr.year is None and expr.weekday is not None:
+        if reference is None:
+            return None
+        back = (reference.weekday() - expr.weekday) % 7 or (7 if expr.prep == "last" else 0)
+        d = reference - dt.timedelta(days=back)
+        return Resolved(d, d, "day")
+    if expr.year is not None:
+        return _period(expr.year, expr.month, expr.day)
+    if reference is None or expr.month is None:
+        return None
+    res = _period(reference.year, expr.month, expr.day)
+    if res is not None and res.start > reference:
+        res = _period(reference.year - 1, expr.month, expr.day)
+    return res
+
+
+def _clause_after(text: str, end: int) -> str:
+    m = re.compile(r"[^;.!?]*").match(text, end)
+    return m.group(0) if m else ""
+
+
+@cache
+def _report_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    rules = date_rules()
+    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
+    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    subject_first = re.compile(rf"^[\s,]*(?:\S+\s+){{0,5}}?(?:[\w’'-]+\s+)?\b(?:{subj})\b", re.I)
+    verb = re.compile(rf"\b(?:{verbs})\b", re.I)
+    passive = re.compile(
+        r"\b(?:came to light|emerged|(?:was|were) (?:revealed|published|exposed|uncovered))\b", re.I
+    )
+    return subject_first, verb, passive
+
+
+def date_role(text: str, expr: DateExpr) -> str:
+    """'incident', 'bound' (since/until...: not when it happened) or 'report' (publication of findings)."""
+    excluded = {p.lower() for p in date_rules()["excluded_prefixes"]}
+    before = text[max(0, expr.start - 30) : expr.start].lower()
+    if expr.prep in excluded or any(before.rstrip().endswith(p) for p in excluded if " " in p):
+        return "bound"
+    clause = _clause_after(text, expr.end)
+    subject_first, verb, passive = _report_regexes()
+    if (subject_first.search(clause) and verb.search(clause)) or passive.search(clause):
+        return "report"
+    return "incident"
+
+
+_YEAR = re.compile(
+    r"(?<![£$€\d,.])\b((?:19|20)\d{2})\b(?!\s*(?:%|per cent|people|officers|deaths|cases))"
+)
+
+
+def infer_reference_date(text: str) -> tuple[dt.date | None, str | None]:
+    """Reference date of an undated article from its own text, and a sentence saying how."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    combos = [
+        d for d in find_dates(text) if d.weekday is not None and d.day and d.month and not d.year
+    ]
+    if not years and not combos:
+        return None, None
+    how: list[str] = []
+    year = max(years) if years else None
+    if year is not None:
+        how.append(f"latest explicit year {year}")
+    if combos:
+        centre = year if year is not None else None
+        candidates = range(centre - 1, centre + 3) if centre else range(1990, 2100)
+        fits = [y for y in candidates if all(_fits(c, y) for c in combos)]
+        if fits:
+            best = min(
+                fits,
+                key=lambda y: (
+                    abs(y - centre) if centre else 0,
+                    -y if centre and y >= centre else y,
+                ),
+            )
+            if centre is None or best >= centre:
+                names = "; ".join(c.text.strip() for c in combos[:2])
+                how.append(f"weekday '{names}' fits {best}")
+                year = best
+    if year is None:
+        return None, None
+    latest = None
+    for d in find_dates(text):
+        r = resolve(d, dt.date(year, 12, 31))
+        if (
+            r
+            and r.precision == "day"
+            and r.start.year == year
+            and (latest is None or r.start > latest)
+        ):
+            latest = r.start
+    if latest is not None:
+        how.append(f"latest date mentioned {latest.isoformat()}")
+        return latest, "; ".join(how)
+    how.append("day unknown, 1 January used")
+    return dt.date(year, 1, 1), "; ".join(how)
+
+
+def _fits(expr: DateExpr, year: int) -> bool:
+    try:
+        return dt.date(year, expr.month, expr.day).weekday() == expr.weekday
+    except (ValueError, TypeError):
+        return False

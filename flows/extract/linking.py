@@ -1,0 +1,200 @@
+"""Linking Mentions into incidents within and across articles (incidents_k and evidence_k frames)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from flows.model import ArticleExtraction, Mention
+from schemas.vocab import CATEGORIES, outcome_rank
+
+INCIDENT_COLUMNS = [
+    "incident_key",
+    "categories",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_text",
+    "police_forces",
+    "location",
+    "subjects",
+    "officers",
+    "outcome",
+    "outcome_text",
+    "allegation_status",
+    "source_count",
+    "article_ids",
+    "evidence_count",
+]
+EVIDENCE_COLUMNS = ["incident_key", "article_id", "char_start", "char_end", "quote", "rule_id"]
+_PRECISION = {"day": 3, "month": 2, "year": 1, "unknown": 0}
+_ADJACENT_GAP = 3  # characters between two sentences that follow each other
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _canonical_keys(mentions: list[Mention]) -> dict[str, str]:
+    """Map near-identical person keys (spelling variants) onto one representative key."""
+    keys = sorted({k for m in mentions for k in m.link_keys if k.startswith("subject:")})
+    rep: dict[str, str] = {}
+    for k in keys:
+        name = k.split(":", 1)[1]
+        for r in sorted(set(rep.values())):
+            other = r.split(":", 1)[1]
+            if " " in name and " " in other and fuzz.ratio(name, other) >= 92:
+                rep[k] = r
+                break
+        else:
+            rep[k] = k
+    return rep
+
+
+def _sort_key(m: Mention):
+    return (
+        m.article_id,
+        m.char_start,
+        m.char_end,
+        tuple(m.link_keys),
+        tuple(m.categories),
+        m.rule_id,
+    )
+
+
+def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """incidents_k and evidence_k frames (see docs/architecture.md); deterministic in any input order."""
+    mentions = sorted((m for e in extractions for m in e.mentions), key=_sort_key)
+    uf = _UnionFind(len(mentions))
+    rep = _canonical_keys(mentions)
+    owner: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        for k in m.link_keys:
+            k = rep.get(k, k)
+            if k in owner:
+                uf.union(owner[k], i)
+            else:
+                owner[k] = i
+    for i, m in enumerate(mentions):
+        if m.link_keys or i == 0:
+            continue
+        prev = mentions[i - 1]
+        same_article = prev.article_id == m.article_id
+        adjacent = same_article and 0 <= m.char_start - prev.char_end <= _ADJACENT_GAP
+        same_place = same_article and m.location and prev.location == m.location
+        if adjacent or same_place:
+            uf.union(i - 1, i)
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault(uf.find(i), []).append(m)
+    incidents, evidence = [], []
+    for members in groups.values():
+        first = members[0]
+        key = f"{first.article_id}:{first.char_start}"
+        incidents.append(_incident(key, members))
+        seen = set()
+        for m in members:
+            ev = (m.article_id, m.char_start, m.char_end)
+            if ev not in seen:
+                seen.add(ev)
+                evidence.append(
+                    {
+                        "incident_key": key,
+                        "article_id": m.article_id,
+                        "char_start": m.char_start,
+                        "char_end": m.char_end,
+                        "quote": m.quote,
+                        "rule_id": m.rule_id,
+                    }
+                )
+    inc = pd.DataFrame(incidents, columns=INCIDENT_COLUMNS)
+    ev = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
+    inc = inc.sort_values("incident_key", kind="stable").reset_index(drop=True)
+    ev = ev.sort_values(["incident_key", "article_id", "char_start"], kind="stable").reset_index(
+        drop=True
+    )
+    for col in ("date_start", "date_end"):
+        inc[col] = (
+            pd.to_datetime(inc[col]).astype("datetime64[ns]")
+            if len(inc)
+            else pd.Series(dtype="datetime64[ns]")
+        )
+    for col in ("char_start", "char_end", "source_count", "evidence_count"):
+        frame = ev if col.startswith("char") else inc
+        frame[col] = frame[col].astype("int64")
+    return inc, ev
+
+
+def _unique(values) -> list:
+    out = []
+    for v in values:
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def _incident(key: str, members: list[Mention]) -> dict:
+    counts = Counter(c for m in members for c in m.categories)
+    categories = sorted(counts, key=lambda c: (-counts[c], CATEGORIES.index(c)))
+    dated = [m for m in members if m.date_precision != "unknown" and m.date_start]
+    best = max(
+        dated, key=lambda m: (_PRECISION[m.date_precision], -m.date_start.toordinal()), default=None
+    )
+    officers = _unique(o for m in members for o in m.officers)
+    officer_keys = {o.lower() for o in officers}
+    subjects = _unique(s for m in members for s in m.subjects if s.lower() not in officer_keys)
+    subjects = _drop_partial_names(subjects)
+    with_outcome = [m for m in members if m.outcome]
+    top = max(with_outcome, key=lambda m: outcome_rank(m.outcome), default=None)
+    statuses = {m.allegation_status for m in members}
+    status = (
+        "established"
+        if "established" in statuses
+        else "alleged"
+        if "alleged" in statuses
+        else "unknown"
+    )
+    locations = Counter(m.location for m in members if m.location)
+    article_ids = sorted({m.article_id for m in members})
+    return {
+        "incident_key": key,
+        "categories": categories,
+        "date_start": pd.Timestamp(best.date_start) if best else pd.NaT,
+        "date_end": pd.Timestamp(best.date_end) if best else pd.NaT,
+        "date_precision": best.date_precision if best else "unknown",
+        "date_text": best.date_text if best else None,
+        "police_forces": sorted(_unique(f for m in members for f in m.police_forces)),
+        "location": min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None,
+        "subjects": subjects,
+        "officers": officers,
+        "outcome": top.outcome if top else None,
+        "outcome_text": top.outcome_text if top else None,
+        "allegation_status": status,
+        "source_count": len(article_ids),
+        "article_ids": article_ids,
+        "evidence_count": len({(m.article_id, m.char_start, m.char_end) for m in members}),
+    }
+
+
+def _drop_partial_names(names: list[str]) -> list[str]:
+    """Drop 'Baker' when 'Jermaine Baker' is also there."""
+    out = []
+    for n in names:
+        if " " not in n and any(n != o and n in o.split() for o in names):
+            continue
+        out.append(n)
+    return out

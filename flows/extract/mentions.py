@@ -1,0 +1,258 @@
+"""Turning one processed candidate sentence into Mentions: police tie, categories, people, dates, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from flows.extract.dates import date_role, find_dates, resolve
+from flows.extract.outcomes import allegation_status, find_outcome
+from flows.extract.people import normalise_name
+from flows.extract.resources import MISCONDUCT_RULES
+from flows.extract.triggers import police_regex
+from flows.model import Mention
+
+_POLICE_WORD = (
+    r"(?:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
+    r"police|deput(?:y|ies)|troopers?|colleague|Met|MPS|force)"
+)
+_AGENT_BEFORE = re.compile(rf"\b{_POLICE_WORD}\b(?P<gap>[^.;:]{{0,70}})$")
+_GAP_BLOCK = re.compile(
+    r"\b(?:said|say|says|told|arrest\w*|believe\w*|appeal\w*|called|found|discovered|investigat\w*|"
+    r"after|when|where|because|responded|attended|launched|searching|looking|hunt\w*|seized|"
+    r"recovered|identified|named|confirmed|warned|tracked|caught|stopped|chased|detained|"
+    r"suspects?|man|woman|boy|girl|gang|killer|attacker|gunman|driver)\b",
+    re.IGNORECASE,
+)
+_AGENT_AFTER = re.compile(
+    rf"^(?:(?!\bby\b)[^.;:]){{0,45}}?\bby\s+(?:(?:a|an|the|two|three|several|fellow|his|her|their|"
+    rf"serving|former|off-duty|armed|male|female|white|senior|Met|US|[A-Z][a-z]+)\s+){{0,3}}{_POLICE_WORD}\b"
+)
+_INVESTIGATOR = re.compile(
+    rf"\b{_POLICE_WORD}\s+(?:(?:are|were|have|has|had|is|was|later|then|quickly|now|also)\s+)*"
+    r"(?:investigating|appeal\w*|called|attended|arrested|said|say|says|believe\w*|launched|seized|"
+    r"found|recovered|confirmed|charged|are|were|identified|released|rushed|responded|discovered)\b"
+    r"|\b(?:told|reported (?:it |this |the \w+ )?to|contacted|called|alerted|arrested by|helping|"
+    r"assisting|charged by|detained by) (?:the )?(?:\w+ )?{_POLICE_WORD}\b",
+    re.IGNORECASE,
+)
+_MISCONDUCT_CONTEXT = re.compile(
+    r"\b(?:IOPC|IPCC|misconduct|Professional Standards|watchdog|Independent Office for Police Conduct|"
+    r"police brutality|police violence|serving (?:police )?officer|in custody|special measures)\b",
+    re.IGNORECASE,
+)
+_GENERIC = re.compile(
+    r"\b(?:should|must|ought to|needs? to|if|whether|too many|every officer|any officer|all officers|"
+    r"we need|can't|cannot|would be)\b|\?\s*$",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(
+    r"\b(?:the\s+)?(?P<noun>murder|killing|death|shooting|abuse|rape|strip[- ]search(?:ing)?|treatment)"
+    r"\s+of\s+(?P<name>(?:Child|Patient|Officer)\s+[A-Z]\b|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+){1,2})"
+)
+LIST_CATEGORY = {
+    "murder": "criminal_offence_by_officer",
+    "killing": "death_following_police_contact",
+    "death": "death_following_police_contact",
+    "shooting": "death_following_police_contact",
+    "abuse": "other_misconduct",
+    "rape": "sexual_violence_or_harassment",
+    "treatment": "other_misconduct",
+}
+_VIGIL = re.compile(
+    r"\b(?:vigil|protest|demonstration)\s+for\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)|\b(?:her|his|their)\s+vigil\b"
+)
+_OPERATION = re.compile(r"\bOperation\s+[A-Z][a-z]+\b")
+
+
+@dataclass
+class SentenceContext:
+    article_id: str
+    start: int  # char offset of the sentence in the article
+    text: str
+    police_near: bool  # a police term in the previous or next sentence
+    open_incident: bool  # the previous sentence produced a mention
+    reference: dt.date | None
+    from_metadata: bool
+    known_officers: set[str] = field(default_factory=set)
+    full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
+
+
+def police_tie(text: str) -> bool:
+    """A police term that is not only police acting as investigators of someone else's crime."""
+    if _MISCONDUCT_CONTEXT.search(text):
+        return True
+    hits = list(police_regex().finditer(text))
+    if not hits:
+        return False
+    frames = [m.span() for m in _INVESTIGATOR.finditer(text)]
+    return any(not any(fs <= h.start() < fe for fs, fe in frames) for h in hits)
+
+
+def agent_ok(text: str, start: int, end: int) -> bool:
+    before = _AGENT_BEFORE.search(text[max(0, start - 90) : start])
+    if before and not _GAP_BLOCK.search(before.group("gap")):
+        return True
+    return bool(_AGENT_AFTER.search(text[end : end + 110]))
+
+
+def _expand(name: str, ctx: SentenceContext) -> str:
+    key = normalise_name(name)
+    return ctx.full_names.get(key, key) if " " not in key else key
+
+
+def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
+    text = ctx.text
+    tied = police_tie(text)
+    hits = []
+    for span in doc.spans.get("misconduct", []):
+        rule = span.id_
+        s, e = span.start_char, span.end_char
+        requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
+        if requires == "agent":
+            if not agent_ok(text, s, e):
+                continue
+        elif not (tied or ctx.open_incident):
+            continue
+        hits.append((s, e, span.label_, span.kb_id_))
+    items = [
+        (m, LIST_CATEGORY.get(m.group("noun").lower(), "strip_search"))
+        for m in _LIST_ITEM.finditer(text)
+    ]
+    distinct_items = {normalise_name(m.group("name")) for m, _ in items}
+    is_list = len(distinct_items) >= 2 and (tied or ctx.police_near or hits)
+    if not hits and not is_list:
+        return []
+    people = [(p.start_char, p.end_char, p.kb_id_, p.label_) for p in doc.spans.get("people", [])]
+    officers = _unique(
+        p[2] for p in people if p[3] == "officer" or normalise_name(p[2]) in ctx.known_officers
+    )
+    subjects = _unique(
+        p[2]
+        for p in people
+        if p[3] == "subject"
+        and p[2] not in officers
+        and normalise_name(p[2]) not in ctx.known_officers
+    )
+    if not (subjects or officers) and _GENERIC.search(text):
+        return []
+    base = _base_fields(doc, ctx, hits)
+    if is_list:
+        out = []
+        for m, cat in items:
+            cats = _unique([cat] + [h[2] for h in hits if m.start() <= h[0] < m.end()])
+            out.append(
+                _mention(ctx, base, cats, [m.group("name")], [], f"{MISCONDUCT_RULES}:case_list_01")
+            )
+        return _dedupe(out)
+    categories = _unique(h[2] for h in hits)
+    rule_id = hits[0][3]
+    vigil = _VIGIL.search(text)
+    out = []
+    if vigil and "protest_policing" in categories:
+        name = vigil.group("name") or (subjects[0] if subjects else None)
+        event = f"event:vigil:{_expand(name, ctx)}" if name else None
+        protest_rule = next(h[3] for h in hits if h[2] == "protest_policing")
+        out.append(
+            _mention(
+                ctx,
+                base,
+                ["protest_policing"],
+                [],
+                [],
+                protest_rule,
+                extra_keys=[event] if event else [],
+            )
+        )
+        categories = [c for c in categories if c != "protest_policing"]
+        if vigil.group("name"):
+            subjects = [
+                s for s in subjects if normalise_name(s) != normalise_name(vigil.group("name"))
+            ]
+        if not categories or not (subjects or officers):
+            return out
+        rule_id = next(h[3] for h in hits if h[2] != "protest_policing")
+    out.append(_mention(ctx, base, categories, subjects, officers, rule_id))
+    return out
+
+
+def _requires_agent(rule_id: str) -> bool:
+    from flows.extract.resources import misconduct_rules
+
+    return any(r["id"] == rule_id and r["requires"] == "agent" for r in misconduct_rules())
+
+
+def _unique(values) -> list:
+    out = []
+    for v in values:
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        key = tuple(m.link_keys)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _base_fields(doc: Doc, ctx: SentenceContext, hits) -> dict:
+    text = ctx.text
+    forces = _unique(s.label_ for s in doc.spans.get("forces", []))
+    locs = list(doc.spans.get("location", []))
+    outcome, outcome_text, out_status, _ = find_outcome(text)
+    categories = {h[2] for h in hits}
+    date = None
+    for expr in find_dates(text):
+        role = date_role(text, expr)
+        if role == "bound" or (role == "report" and "institutional_failure" not in categories):
+            continue
+        res = resolve(expr, ctx.reference, ctx.from_metadata)
+        if res is not None:
+            date = (res, expr.text.strip())
+            break
+    return {
+        "forces": forces,
+        "location": locs[0].text if locs else None,
+        "outcome": outcome,
+        "outcome_text": outcome_text,
+        "status": allegation_status(text, out_status),
+        "date": date,
+        "operation": [m.group(0).lower() for m in _OPERATION.finditer(text)],
+    }
+
+
+def _mention(ctx, base, categories, subjects, officers, rule_id, extra_keys=()) -> Mention:
+    keys = [f"subject:{_expand(s, ctx)}" for s in subjects]
+    keys += [f"event:{op}" for op in base["operation"]]
+    if not subjects:
+        keys += [f"officer:{_expand(o, ctx)}:{c}" for o in officers for c in categories]
+    keys += [k for k in extra_keys if k]
+    date = base["date"]
+    return Mention(
+        article_id=ctx.article_id,
+        char_start=ctx.start,
+        char_end=ctx.start + len(ctx.text),
+        quote=ctx.text,
+        rule_id=rule_id,
+        categories=list(categories),
+        date_start=date[0].start if date else None,
+        date_end=date[0].end if date else None,
+        date_precision=date[0].precision if date else "unknown",
+        date_text=date[1] if date else None,
+        police_forces=list(base["forces"]),
+        location=base["location"],
+        subjects=list(subjects),
+        officers=list(officers),
+        outcome=base["outcome"],
+        outcome_text=base["outcome_text"] if base["outcome"] else None,
+        allegation_status=base["status"],
+        link_keys=_unique(keys),
+    )

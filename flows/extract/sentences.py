@@ -1,0 +1,100 @@
+"""Fast regex sentence splitter over a whole text, keeping character offsets."""
+
+from __future__ import annotations
+
+import re
+
+_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9£$])")
+_PARA = re.compile(r"[^\n]+")
+_ABBREV = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "sgt",
+        "insp",
+        "supt",
+        "det",
+        "con",
+        "rev",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "maj",
+        "prof",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "gov",
+        "sen",
+        "rep",
+        "ave",
+        "rd",
+        "u.s",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "approx",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ch",
+        "cllr",
+        "hon",
+    ]
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """True when the full stop at text[end-1] closes an abbreviation or an initial."""
+    m = _WORD_BEFORE.search(text, max(0, end - 12), end)
+    if not m:
+        return False
+    word = m.group(1).lower()
+    return word in _ABBREV or len(word) == 1
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the sentences of `text`; lines are never joined, whitespace is trimmed."""
+    spans: list[tuple[int, int]] = []
+    for para in _PARA.finditer(text):
+        p_start, p_end = para.span()
+        start = p_start
+        for m in _END.finditer(text, p_start, p_end):
+            end = m.end()
+            if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, end):
+                continue
+            spans.append((start, end))
+            start = end
+        spans.append((start, p_end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
