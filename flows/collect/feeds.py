@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import feedparser
@@ -67,12 +68,8 @@ def _clean(text: str | None) -> str | None:
 
 def parse_rss_atom(content: bytes, base_url: str) -> list[FeedItem]:
     """Items of an RSS or Atom document (feedparser on bytes: it never fetches anything)."""
-    parsed = feedparser.parse(
-        content,
-        resolve_relative_uris=False,
-        sanitize_html=False,
-        response_headers={"content-location": base_url},
-    )
+    # A stream, never bytes/str: feedparser opens a bare string that names a file or URL.
+    parsed = feedparser.parse(io.BytesIO(content), resolve_relative_uris=False, sanitize_html=False)
     if parsed.bozo and not parsed.entries:
         exc = parsed.get("bozo_exception")
         raise FeedError(f"malformed feed XML: {exc}" if exc else "malformed feed XML")

@@ -112,5 +112,5 @@ def article_slug(url: str, title: str | None = None) -> str:
     last = re.sub(r"\.(s?html?|php|aspx?)$", "", last, flags=re.IGNORECASE)
     slug = slugify(last)
     if len(slug) < 8 or slug.isdigit():
-        slug = slugify(title or "") or slug
+        slug = slugify(title or "") or (f"{slug}-{url_hash(url)}" if slug else "")
     return slug or f"article-{url_hash(url)}"
