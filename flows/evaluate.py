@@ -1,0 +1,193 @@
+"""Extraction scores: the real ingest + extraction run over the sample articles, matched to tests/gold/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flows.evaluate_gold import GoldError, load_gold
+from flows.evaluate_score import score, summary, system_incidents
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+COMMAND = "pmd evaluate"
+
+# ---------------------------------------------------------------- running, reporting, floors
+
+
+def _resolve(path: Path) -> Path:
+    path = Path(path)
+    return path if path.is_absolute() or path.exists() else REPO_ROOT / path
+
+
+def evaluate(
+    gold_dir: Path = Path("tests/gold"), raw_dir: Path = Path("raw"), nlp=None
+) -> dict[str, Any]:
+    """Run the real ingest, extraction and linking over the gold articles and score them."""
+    from flows.extract import extract_articles, link_mentions, load_nlp
+    from flows.ingest import read_file
+
+    gold_dir, raw_dir = _resolve(gold_dir), _resolve(raw_dir)
+    names = []
+    for path in sorted(gold_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names.append(str(data.get("article", path.stem + ".txt")))
+    articles, texts, id_to_name = [], {}, {}
+    for name in names:
+        read = [a for a in read_file(raw_dir / name, raw_dir) if a.status != "quarantined"]
+        if not read:
+            raise GoldError(f"{name}: ingest could not read the gold article")
+        articles.append(read[0])
+        texts[name], id_to_name[read[0].article_id] = read[0].text, name
+    gold_articles, gold = load_gold(gold_dir, texts)
+    extractions = extract_articles(articles, nlp if nlp is not None else load_nlp())
+    incidents, evidence = link_mentions(extractions)
+    system = system_incidents(incidents, evidence, id_to_name)
+    refs = {id_to_name.get(x.article_id, x.article_id): x.reference_date for x in extractions}
+    scores = score(gold_articles, gold, system, refs)
+    scores["summary"] = summary(scores)
+    return scores
+
+
+def check_floors(scores: Mapping[str, Any], floors: Mapping[str, float]) -> list[str]:
+    """Messages for every headline score below its floor (an unknown key is an error too)."""
+    head = scores["summary"]
+    out = []
+    for key, floor in floors.items():
+        if key.startswith("_"):
+            continue
+        if key not in head:
+            out.append(f"{key}: no such score (known: {', '.join(head)})")
+        elif head[key] is None or head[key] < floor:
+            out.append(f"{key}: {head[key]} is below the floor {floor}")
+    return out
+
+
+def _rows(scores: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    inc, ev, link = scores["incidents"], scores["evidence"], scores["linking"]
+    f, ref = scores["fields"], scores["reference_date"]
+    return [
+        (
+            "Incidents",
+            "recall / precision / F1",
+            f"{inc['recall']} / {inc['precision']} / {inc['f1']}",
+        ),
+        (
+            "Incidents",
+            "gold (+optional) / system / matched",
+            f"{inc['gold']} (+{inc['gold_optional']}) / {inc['system']} / {inc['matched']}",
+        ),
+        (
+            "Incidents",
+            "false positives (of which split duplicates)",
+            f"{inc['false_positives']} ({inc['split_duplicates']})",
+        ),
+        (
+            "Evidence",
+            "sentence recall / precision / F1",
+            f"{ev['recall']} / {ev['precision']} / {ev['f1']}",
+        ),
+        ("Evidence", "recall attributed to the matched incident", f"{ev['attributed_recall']}"),
+        (
+            "Linking",
+            "multi-article incidents linked into one",
+            f"{link['linked_correctly']} of {link['multi_article_gold']} ({link['linked_share']})",
+        ),
+        (
+            "Linking",
+            "wrong merges (gold incidents merged away)",
+            f"{link['wrong_merges']} ({link['wrongly_merged_gold']})",
+        ),
+        (
+            "Fields",
+            "categories set F1 / Jaccard",
+            f"{f['categories_f1']} / {f['categories_jaccard']}",
+        ),
+        (
+            "Fields",
+            "date exact / wrong / empty",
+            f"{f['date_exact']} / {f['date_wrong']} / {f['date_empty']}",
+        ),
+        ("Fields", "police forces set F1", f"{f['police_forces_f1']}"),
+        ("Fields", "subjects / officers set F1", f"{f['subjects_f1']} / {f['officers_f1']}"),
+        (
+            "Fields",
+            "commentators put in subjects/officers",
+            f"{scores['commentator_as_person_errors']}",
+        ),
+        (
+            "Fields",
+            "outcome / allegation status exact",
+            f"{f['outcome_exact']} / {f['allegation_status_exact']}",
+        ),
+        ("Fields", "location match", f"{f['location_match']}"),
+        (
+            "Articles",
+            "reference date in window / year right",
+            f"{ref['accuracy']} / {ref['year_accuracy']}",
+        ),
+    ]
+
+
+def render_markdown(scores: Mapping[str, Any], when: str) -> str:
+    lines = [
+        "# Extraction evaluation",
+        "",
+        f"Measured on {when} against the hand annotations in `tests/gold/` (guidelines:",
+        "`docs/annotation.md`), running the real ingest, extraction and linking code.",
+        f"Reproduce with `{COMMAND}` (machine-readable scores: `docs/evaluation.json`).",
+        "",
+        "| area | score | value |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in _rows(scores)],
+        "",
+        "Matching: a system incident matches a gold incident when their evidence sentences overlap;",
+        "one-to-one, greedily by the number of overlapping gold evidence sentences. Optional gold",
+        "incidents (borderline cases) neither add to recall nor count as false positives. Field",
+        "scores are over matched incidents; a wrong date is counted apart from an empty one.",
+        "",
+        f"Missed gold incidents: {', '.join(scores['incidents']['missed']) or 'none'}.",
+        f"Not linked across articles: {', '.join(scores['linking']['not_linked']) or 'none'}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run(floor_path: Path = Path("tests/gold/floors.json"), write_docs: bool = True) -> int:
+    """Evaluate, print a table, write docs/evaluation.{json,md}; 1 when a score is below its floor."""
+    from rich.console import Console
+    from rich.table import Table
+
+    scores = evaluate()
+    when = dt.date.today().isoformat()
+    floor_path = _resolve(floor_path)
+    floors = json.loads(floor_path.read_text(encoding="utf-8")) if floor_path.is_file() else {}
+    failures = check_floors(scores, floors)
+    table = Table(title="Extraction against tests/gold")
+    for col in ("area", "score", "value"):
+        table.add_column(col)
+    for row in _rows(scores):
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    if write_docs:
+        docs = REPO_ROOT / "docs"
+        payload = {"measured_on": when, "command": COMMAND, **scores}
+        text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+        (docs / "evaluation.json").write_text(text, encoding="utf-8")
+        (docs / "evaluation.md").write_text(render_markdown(scores, when), encoding="utf-8")
+    for msg in failures:
+        console.print(f"[red]below floor[/red] {msg}")
+    return 1 if failures else 0
+
+
+def main() -> None:
+    raise SystemExit(run())
+
+
+if __name__ == "__main__":
+    main()
