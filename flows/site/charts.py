@@ -27,9 +27,9 @@ PALETTE = (
 )
 BAR_H = 22
 GAP = 6
-LABEL_W = 220
-PLOT_W = 440
-VALUE_W = 48
+LABEL_W = 180
+PLOT_W = 320
+VALUE_W = 40
 WIDTH = LABEL_W + PLOT_W + VALUE_W
 
 
@@ -49,7 +49,7 @@ def _a(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _truncate(label: str, limit: int = 30) -> str:
+def _truncate(label: str, limit: int = 24) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -63,7 +63,7 @@ def bar_chart(
     """Horizontal (optionally stacked) bars: rows are (label, {series: count}) in display order."""
     totals = [sum(v.values()) for _, v in rows]
     top = max(totals, default=0) or 1
-    legend_rows = (len(series) + 2) // 3 if len(series) > 1 else 0
+    legend_rows = (len(series) + 1) // 2 if len(series) > 1 else 0
     legend_h = legend_rows * 18 + (8 if legend_rows else 0)
     height = max(1, len(rows)) * (BAR_H + GAP) + legend_h + 8
     title_id, desc_id = f"{slug}-title", f"{slug}-desc"
@@ -110,10 +110,10 @@ def bar_chart(
     if legend_rows:
         y0 = len(rows) * (BAR_H + GAP) + 12
         for j, s in enumerate(series):
-            lx, ly = (j % 3) * (WIDTH / 3), y0 + (j // 3) * 18
+            lx, ly = (j % 2) * (WIDTH / 2), y0 + (j // 2) * 18
             out.append(
                 f'<rect x="{lx:.1f}" y="{ly}" width="12" height="12" fill="{colours[s]}"/>'
-                f'<text x="{lx + 16:.1f}" y="{ly + 10}" class="chart-legend">{_a(_truncate(s.replace("_", " "), 34))}</text>'
+                f'<text x="{lx + 16:.1f}" y="{ly + 10}" class="chart-legend">{_a(_truncate(s.replace("_", " "), 38))}</text>'
             )
     out.append("</svg>")
     return Chart(slug, title, "\n".join(out), alt, rows, series)
