@@ -323,7 +323,8 @@ def test_size_limit_is_configurable(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('{"id": "x", "pattern": "(", "kind": "share", "scope": "line"}', "line 2: bad regex"),
+        ('{"id": "x", "pattern": "^(", "kind": "share", "scope": "line"}', "line 2: bad regex"),
+        ('{"id": "x", "pattern": "Tweet", "kind": "share", "scope": "line"}', "line 2: .*anchored"),
         ('{"id": "x", "pattern": "a", "kind": "ads", "scope": "line"}', "line 2: unknown kind"),
         ('{"id": "x", "pattern": "a", "kind": "share"}', "line 2: expected exactly the keys"),
         ("not json", "line 2: not valid JSON"),
