@@ -19,7 +19,7 @@ REASON_CHILD = "child involved in proceedings"
 REASON_SEXUAL = "victim of a sexual offence (lifelong anonymity)"
 REASON_SEXUAL_SHORT = "victim of a sexual offence"
 _TOKEN = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
-CANDIDATE_NAME = re.compile(rf"(?<![\w'’-]){_TOKEN}(?:\s+{_TOKEN}){{1,2}}(?![\w-])")
+CANDIDATE_NAME = re.compile(rf"(?<![\w-])(?<!\w['’]){_TOKEN}(?:\s+{_TOKEN}){{1,2}}(?![\w-])")
 
 
 class RedactionDecision(NamedTuple):
@@ -160,7 +160,7 @@ def name_variants(name: str, rules: IdentityRules | None = None, partial: bool =
 
 def _name_regex(variants: list[str]) -> str:
     alts = "|".join(r"\s+".join(re.escape(t) for t in v.split()) for v in variants)
-    return rf"(?-i:(?<![\w'’-])(?:{alts})(?![\w-]))"
+    return rf"(?-i:(?<![\w-])(?<!\w['’])(?:{alts})(?![\w-]))"
 
 
 @cache
