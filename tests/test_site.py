@@ -132,6 +132,7 @@ def test_embedded_json_parses_and_hostile_text_stays_text(release):
     assert linked == ["https://news.example.org/2021/officer-court?id=1&x=<2>"]
     # the changelog is shown as text, its markup escaped
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html
+    assert '<span class="chip">incidents added: 2</span>' in html
 
 
 def test_files_table_lists_every_file_with_its_hash(release):
@@ -177,6 +178,7 @@ def test_card_documents_every_column_and_the_release(release):
         "version 1.2.0 (2024-05-01)",
         "corr-001",
         "| incidents | 7 |",
+        "incidents added 2; incidents removed 0; incidents changed 1.",
     ):
         assert needle in card, needle
 
@@ -320,3 +322,11 @@ def test_dataset_index_reads_counts_from_parquet_and_rejects_bad_index(tmp_path,
 def test_page_lists_release_page_link_to_all_releases(release):
     assert '<a href="../index.html">All releases</a>' in release["html"]
     assert Path(release["dir"] / "index.html").exists()
+
+
+def test_change_counts_without_a_counts_mapping():
+    from flows.site.common import change_counts
+
+    changes = {"incidents_added": ["a", "b"], "evidence_added": 3, "flag": True, "note": "x"}
+    assert change_counts(changes) == {"incidents_added": 2, "evidence_added": 3}
+    assert change_counts(None) == {}

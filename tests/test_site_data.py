@@ -314,7 +314,12 @@ def sample_context() -> dict:
         "version": "1.2.0",
         "created_at": "2024-05-01T12:00:00Z",
         "previous_version": "1.1.0",
-        "changes": {"incidents_added": 2, "incidents_removed": 0, "incidents_changed": 1},
+        "changes": {
+            "counts": {"incidents_added": 2, "incidents_removed": 0, "incidents_changed": 1},
+            "incidents_added": ["inc_000000000001", "inc_000000000002"],
+            "incidents_removed": [],
+            "incidents_changed": [{"incident_id": "inc_000000000003", "fields": ["outcome"]}],
+        },
         "corrections": [{"id": "corr-001", "incident_id": "inc_000000000000", "action": "retract"}],
         "notes": ["Built from the five sample articles and two synthetic ones."],
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from flows.site.common import DATASET_TITLE, environment, iso_date, summary
+from flows.site.common import DATASET_TITLE, change_counts, environment, iso_date, summary
 from flows.site.evaluation import load_evaluation
 from schemas.export import DATA_LICENSE, data_dictionary_markdown
 
@@ -47,6 +47,7 @@ def render_card(
             date=date,
             previous_version=context.get("previous_version"),
             s=summary(tables),
+            changes=change_counts(context.get("changes")),
             corrections=[_item(c) for c in context.get("corrections") or []],
             notes=[_item(n) for n in context.get("notes") or []],
             evaluation=load_evaluation(evaluation_path),

@@ -63,6 +63,21 @@ def summary(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     }
 
 
+def change_counts(changes: dict[str, Any] | None) -> dict[str, int]:
+    """Counts of what changed since the previous release: the 'counts' mapping when the publisher
+    gives one, else the length of each list (ids) and each number as is."""
+    changes = changes or {}
+    if isinstance(changes.get("counts"), dict):
+        return {str(k): int(v) for k, v in changes["counts"].items() if isinstance(v, (int, float))}
+    out: dict[str, int] = {}
+    for k, v in changes.items():
+        if isinstance(v, (list, tuple, set, dict)):
+            out[str(k)] = len(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[str(k)] = int(v)
+    return out
+
+
 def human_size(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from flows.site.charts import release_charts
 from flows.site.common import (
     DATASET_TITLE,
+    change_counts,
     environment,
     iso_date,
     release_files,
@@ -147,7 +148,6 @@ def render_page(
     changelog_path = Path(staging_dir) / "CHANGELOG.md"
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else ""
     records = page_records(tables)
-    changes = context.get("changes") or {}
     return (
         environment(True)
         .get_template("release.html")
@@ -157,7 +157,7 @@ def render_page(
             date=iso_date(context.get("created_at")) or str(context.get("created_at", "")),
             previous_version=context.get("previous_version"),
             s=summary(tables),
-            changes={k: v for k, v in changes.items() if isinstance(v, (int, float, str))},
+            changes=change_counts(context.get("changes")),
             files=files,
             changelog=changelog,
             charts=release_charts(tables["incidents"]),
