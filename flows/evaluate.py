@@ -149,6 +149,7 @@ def render_markdown(scores: Mapping[str, Any], when: str) -> str:
         "one-to-one, greedily by the number of overlapping gold evidence sentences. Optional gold",
         "incidents (borderline cases) neither add to recall nor count as false positives. Field",
         "scores are over matched incidents; a wrong date is counted apart from an empty one.",
+        "`pmd evaluate` exits 1 when a headline score falls below `tests/gold/floors.json`.",
         "",
         f"Missed gold incidents: {', '.join(scores['incidents']['missed']) or 'none'}.",
         f"Not linked across articles: {', '.join(scores['linking']['not_linked']) or 'none'}.",

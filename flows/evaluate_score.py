@@ -378,6 +378,14 @@ def score(
         },
         "linking": score_linking(system, gold, assignment),
         "fields": score_fields(pairs),
+        "matched_pairs": [
+            {
+                "gold_id": g.key,
+                "system": _first_quote(sy),
+                "differs": sorted(k for k in g.fields if g.fields[k] != sy.fields.get(k)),
+            }
+            for g, sy in sorted(pairs, key=lambda p: p[0].key)
+        ],
         "commentator_as_person_errors": len(commentators),
         "commentator_errors": commentators,
         "reference_date": score_reference_dates(articles, reference_dates),
