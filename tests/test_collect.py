@@ -428,3 +428,45 @@ def test_corrupt_state_file_is_a_clear_error(tmp_path):
     state.write_text("{not json", encoding="utf-8")
     with pytest.raises(StateError, match="not valid JSON"):
         load_state(state)
+
+
+# -- end to end: collect then build ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_collect_then_build_publishes_the_collected_incident_with_its_url(
+    prefect_harness, tmp_path
+):
+    """The real Prefect flows: collect_flow fills raw/collected/, build_dataset publishes it."""
+    pipeline = pytest.importorskip("flows.pipeline", reason="waiting for flows.pipeline")
+    from flows.api import load_release
+    from flows.collect.flow import collect_flow
+
+    server = FixtureServer()
+    try:
+        sources = write_sources(server, tmp_path, only=["courier-rss"])
+        raw, dataset = tmp_path / "raw", tmp_path / "dataset"
+        dataset.mkdir()
+        collected = collect_flow(sources_path=sources, raw_dir=raw)
+    finally:
+        server.close()
+    assert collected["totals"]["fetched"] == 2
+    pipeline.build_dataset(
+        raw_dir=raw,
+        dataset_dir=dataset,
+        cache_dir=None,
+        processes=1,
+        created_at="2026-01-01T00:00:00+00:00",
+    )
+    tables = load_release("latest", dataset)
+    url = f"{server.base}{GMP_PATH}"
+    articles = tables["articles"]
+    (article_id,) = articles.loc[articles["url"] == url, "article_id"]
+    row = articles.set_index("article_id").loc[article_id]
+    assert row["publisher"] == "Northern Courier"
+    evidence = tables["evidence"]
+    quotes = evidence.loc[evidence["article_id"] == article_id]
+    assert len(quotes), "no evidence sentence extracted from the collected article"
+    incidents = tables["incidents"].set_index("incident_id").loc[quotes["incident_id"].unique()]
+    forces = " ".join(str(f) for f in incidents["police_forces"])
+    assert "Greater Manchester" in forces
