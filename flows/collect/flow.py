@@ -22,7 +22,9 @@ def _logger():
 
 @flow(name="collect", log_prints=False)
 def collect_flow(sources_path: Path = DEFAULT_SOURCES_PATH, raw_dir: Path = Path("raw")) -> dict:
-    """Collect new items of every source into raw_dir/collected/; returns the report as a dict.
+    """Collect new items of every source into raw_dir/collected/.
+
+    Returns `CollectReport.to_dict()` plus `text`, the plain rendered report (print that).
 
     Retries live in the fetch loop (5xx and timeouts only, with backoff), so the flow itself is
     not retried: a rerun is cheap anyway because the state file makes it idempotent.
@@ -31,4 +33,4 @@ def collect_flow(sources_path: Path = DEFAULT_SOURCES_PATH, raw_dir: Path = Path
     logger = _logger()
     for line in render_plain(report).splitlines():
         logger.info(line)
-    return report.to_dict()
+    return report.to_dict() | {"text": render_plain(report)}
