@@ -102,9 +102,15 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
     for i, m in enumerate(mentions):
         groups.setdefault(uf.find(i), []).append(m)
     incidents, evidence = [], []
+    used_keys: set[str] = set()
     for members in groups.values():
         first = members[0]
         key = f"{first.article_id}:{first.char_start}"
+        n = 1
+        while key in used_keys:  # several incidents named in one sentence
+            n += 1
+            key = f"{first.article_id}:{first.char_start}:{n}"
+        used_keys.add(key)
         incidents.append(_incident(key, members))
         seen = set()
         for m in members:
