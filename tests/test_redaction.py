@@ -348,3 +348,29 @@ def test_devdata_redacted_names_never_survive_in_quotes():
     assert not any(name in q for name in withheld for q in out_ev["quote"])
     assert out_ev[["char_start", "char_end"]].equals(ev[["char_start", "char_end"]])
     Evidence.validate(out_ev)
+
+
+def test_sample_003_watchdog_director_and_commissioner_are_commentators():
+    text = (ROOT / "raw" / "003_236086816305dda7.txt").read_text(encoding="utf-8")
+    sentences = list(dict.fromkeys(s for s in re.split(r"(?<=[.”?!])\s+|\n", text) if s.strip()))
+    inc, ev = frames(
+        [incident(INC1, ["discriminatory_conduct"], [], ["Cressida Dick", "Sal Naseem"])],
+        evidence_for(INC1, text, sentences),
+    )
+    out_inc, report = check_attribution(inc, ev)
+    assert out_inc.at[0, "officers"] == []
+    assert {r["name"] for r in report} == {"Cressida Dick", "Sal Naseem"}
+
+
+def test_accused_officer_who_denies_or_admits_is_not_a_commentator():
+    text = (
+        "PC Dean Farrow denies assaulting the woman. Sergeant Ian Cole admitted gross misconduct."
+    )
+    sentences = text.replace(". ", ".|").split("|")
+    inc, ev = frames(
+        [incident(INC1, ["excessive_force"], [], ["Dean Farrow", "Ian Cole"])],
+        evidence_for(INC1, text, sentences),
+    )
+    out_inc, report = check_attribution(inc, ev)
+    assert out_inc.at[0, "officers"] == ["Dean Farrow", "Ian Cole"]
+    assert report == []
