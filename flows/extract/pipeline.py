@@ -53,11 +53,14 @@ def _outside(
     return [(s, e) for s, e in spans if not any(s < be and bs < e for bs, be in boilerplate)]
 
 
-def _name_index(text: str) -> tuple[set[str], dict[str, str]]:
-    """Officers named anywhere in the article, and surname / first-name -> full name (when unique)."""
+def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
+    """Officers named in the candidate sentences (and their neighbours), and surname / first name
+    -> full name (when unique)."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
-    for _, _, name, role in find_people(text):
+    chosen = sorted({k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)})
+    people = [p for k in chosen for p in find_people(text[spans[k][0] : spans[k][1]])]
+    for _, _, name, role in people:
         full = normalise_name(name)
         if role == "officer":
             officers.add(full)
@@ -126,7 +129,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         date_inference=how,
         language=article.language,
     )
-    officers, full_names = _name_index(article.text) if candidates else (set(), {})
+    officers, full_names = _name_index(article.text, spans, candidates)
     last_mention_sentence = -10
     for j, near in candidates:
         doc = next(processed)

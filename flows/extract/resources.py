@@ -73,10 +73,13 @@ def outcome_rules() -> tuple[tuple[dict[str, Any], re.Pattern], ...]:
 
 
 @cache
-def police_term_regexes() -> tuple[str, ...]:
-    return tuple(
-        r["regex"] for r in read_jsonl(PATTERNS / "police_terms.v1.jsonl", ("id", "regex"))
-    )
+def police_terms() -> tuple[dict[str, Any], ...]:
+    """Police words: {'id', 'case_sensitive', 'words'} rows of police_terms.v1."""
+    rows = read_jsonl(PATTERNS / "police_terms.v1.jsonl", ("id", "case_sensitive", "words"))
+    for r in rows:
+        if not r["words"] or not all(isinstance(w, str) and w for w in r["words"]):
+            raise RuleFileError(f"police_terms.v1: {r['id']}: words must be non-empty strings")
+    return tuple(rows)
 
 
 @cache

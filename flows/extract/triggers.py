@@ -6,71 +6,140 @@ import re
 from bisect import bisect_right
 from functools import cache
 
-from flows.extract.resources import force_gazetteer, misconduct_rules, police_term_regexes
+from flows.extract.resources import force_gazetteer, misconduct_rules, police_terms
 
 # Nouns that open a case reference in a list ("the killing of X"): candidates even without a rule hit.
 CASE_NOUNS = ("murder", "killing", "death", "shooting", "abuse", "rape", "treatment", "case")
 
 
-def _token_words(token: dict) -> list[str]:
-    """Literal words (or a regex body) one Matcher token can match, [] when it is a wildcard."""
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "on",
+        "in",
+        "of",
+        "for",
+        "at",
+        "by",
+        "with",
+        "without",
+        "from",
+        "their",
+        "his",
+        "her",
+        "its",
+        "my",
+        "our",
+        "your",
+        "they",
+        "he",
+        "she",
+        "it",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "is",
+        "are",
+        "had",
+        "has",
+        "have",
+        "and",
+        "or",
+        "not",
+        "no",
+    ]
+)
+
+
+def _token_words(token: dict) -> tuple[list[str], list[str]]:
+    """(literal words, regex bodies) one Matcher token can match; both empty for a wildcard."""
     spec = token.get("LOWER") or token.get("ORTH") or token.get("TEXT")
     if isinstance(spec, str):
-        return [re.escape(spec.lower())]
+        return [spec.lower()], []
     if isinstance(spec, dict):
         if "IN" in spec:
-            return [re.escape(w.lower()) for w in spec["IN"]]
+            return [w.lower() for w in spec["IN"]], []
         if "REGEX" in spec:
-            return [spec["REGEX"].lstrip("^").rstrip("$")]
-    return []
+            body = spec["REGEX"]
+            tail = "" if body.endswith("$") else r"\w*"
+            return [], [body.lstrip("^").rstrip("$") + tail]
+    return [], []
 
 
-def rule_trigger_words(rule: dict) -> list[str]:
+def rule_trigger_words(rule: dict) -> tuple[list[str], list[str]]:
     """Words of the most distinctive required token of a rule: if the rule matches, one is in the text."""
-    best: list[str] = []
+    best: tuple[list[str], list[str]] | None = None
     best_len = -1
     for token in rule["pattern"]:
-        if token.get("OP") in ("?", "*") or str(token.get("OP", "")).startswith("{0"):
+        op = str(token.get("OP", ""))
+        if op in ("?", "*") or op.startswith("{0"):
             continue
-        words = _token_words(token)
-        if not words:
+        words, regexes = _token_words(token)
+        if not words and not regexes:
             continue
-        shortest = min(len(w) for w in words)
-        if (
-            shortest > best_len
-            and all(w.isalpha() or "\\" in w or "-" in w for w in words)
-            or not best
-        ):
-            best, best_len = words, shortest
-    if not best:
+        shortest = min((len(w) for w in words), default=6)
+        if any(w in _STOPWORDS for w in words):
+            shortest = 0
+        if best is None or shortest > best_len:
+            best, best_len = (words, regexes), shortest
+    if best is None:
         raise ValueError(f"rule {rule['id']} has no required literal token")
     return best
 
 
+def trie_regex(words: set[str]) -> str:
+    """A regex alternation of `words` shaped as a trie (Python's re does not optimise alternations)."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(k) + emit(v) for k, v in sorted(node.items()) if k]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 @cache
 def police_pattern() -> str:
-    aliases = set()
+    folded, exact = set(), set()
+    for row in police_terms():
+        (exact if row["case_sensitive"] else folded).update(
+            row["words"] if row["case_sensitive"] else (w.lower() for w in row["words"])
+        )
     for force in force_gazetteer():
         for name in (force["canonical"], *force["aliases"]):
-            aliases.add(re.escape(name))
-    alias_re = "|".join(sorted(aliases, key=len, reverse=True))
-    return "|".join([*police_term_regexes(), rf"\b(?:{alias_re})\b"])
+            (exact if name.isupper() else folded).add(name if name.isupper() else name.lower())
+    return rf"\b(?:{trie_regex(folded)}|(?-i:{trie_regex(exact)}))\b(?!\s+(?-i:Office|Gala|Opera))"
 
 
 @cache
 def misconduct_pattern() -> str:
-    words = set(CASE_NOUNS)
+    words, regexes = set(CASE_NOUNS), set()
     for rule in misconduct_rules():
-        words.update(rule_trigger_words(rule))
-    body = "|".join(sorted(words, key=len, reverse=True))
-    return rf"\b(?:{body})\b"
+        w, r = rule_trigger_words(rule)
+        words.update(w)
+        regexes.update(r)
+    return rf"\b(?:{trie_regex(words)}|{'|'.join(sorted(regexes))})\b"
 
 
 @cache
 def trigger_regex() -> re.Pattern:
     """THE prefilter: named groups `police` and `misconduct`, case-insensitive."""
+    police, misconduct = police_pattern()[2:], misconduct_pattern()[2:]  # drop the leading \\b
     return re.compile(
-        rf"(?P<police>{police_pattern()})|(?P<misconduct>{misconduct_pattern()})", re.IGNORECASE
+        rf"\b(?=\w)(?:(?P<police>{police})|(?P<misconduct>{misconduct}))", re.IGNORECASE
     )
 
 
