@@ -430,6 +430,21 @@ def test_corrupt_state_file_is_a_clear_error(tmp_path):
         load_state(state)
 
 
+def test_run_interrupted_before_saving_state_leaves_no_second_copy(tmp_path):
+    server = FixtureServer()
+    try:
+        sources = write_sources(server, tmp_path, only=["watchdog-atom"])
+        raw = tmp_path / "raw"
+        first = collect_sources(sources, raw, now=NOW)
+        before = {k for k in snapshot(raw) if not k.endswith(".state.json")}
+        (raw / "collected" / ".state.json").unlink()  # as if the run died before saving it
+        again = collect_sources(sources, raw, now=NOW)
+    finally:
+        server.close()
+    assert first.written == again.written and len(first.written) == 2
+    assert {k for k in snapshot(raw) if not k.endswith(".state.json")} == before
+
+
 # -- end to end: collect then build ----------------------------------------------------------
 
 

@@ -74,10 +74,16 @@ def sidecar_record(
     }
 
 
-def _target_path(out_dir: Path, source: Source, day: str, slug: str, url: str) -> Path:
+def _target_path(
+    out_dir: Path, source: Source, day: str, slug: str, url: str, content: bytes
+) -> Path:
+    """Where to save; a name taken by different bytes gets a short URL-hash suffix.
+
+    A file with the very same bytes (left by a run that stopped before saving its state) is
+    reused, so an interrupted run never leaves a second copy."""
     folder = out_dir / source.publisher_slug / day
     path = folder / f"{slug}.html"
-    if path.exists():
+    if path.exists() and path.read_bytes() != content:
         path = folder / f"{slug}-{url_hash(url)}.html"
     return path
 
@@ -182,7 +188,9 @@ class _SourceRun:
         title = item.title or info.title
         published = item.published or info.published
         day = date_folder(published, fetched_at)
-        path = _target_path(self.out_dir, source, day, article_slug(item.url, title), item.url)
+        path = _target_path(
+            self.out_dir, source, day, article_slug(item.url, title), item.url, page.content
+        )
         meta = sidecar_record(
             source,
             item,
