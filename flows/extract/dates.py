@@ -181,6 +181,9 @@ def resolve(
     return res
 
 
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,},\s*$")
+
+
 def _clause_after(text: str, end: int) -> str:
     m = re.compile(r"[^;.!?]*").match(text, end)
     return m.group(0) if m else ""
@@ -205,6 +208,8 @@ def date_role(text: str, expr: DateExpr) -> str:
     before = text[max(0, expr.start - 30) : expr.start].lower()
     if expr.prep in excluded or any(before.rstrip().endswith(p) for p in excluded if " " in p):
         return "bound"
+    if _DATELINE.match(text[: expr.start]):
+        return "report"
     clause = _clause_after(text, expr.end)
     subject_first, verb, passive = _report_regexes()
     if (subject_first.search(clause) and verb.search(clause)) or passive.search(clause):

@@ -90,14 +90,26 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             else:
                 owner[k] = i
     for i, m in enumerate(mentions):
-        if m.link_keys or i == 0:
+        if m.link_keys:
             continue
-        prev = mentions[i - 1]
-        same_article = prev.article_id == m.article_id
-        adjacent = same_article and 0 <= m.char_start - prev.char_end <= _ADJACENT_GAP
-        same_place = same_article and m.location and prev.location == m.location
-        if adjacent or same_place:
+        prev = mentions[i - 1] if i > 0 else None
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        joined = False
+        if prev is not None and _follows(prev, m):
             uf.union(i - 1, i)
+            joined = True
+        if nxt is not None and _follows(m, nxt):
+            uf.union(i, i + 1)
+            joined = True
+        if (
+            not joined
+            and prev is not None
+            and prev.article_id == m.article_id
+            and m.location
+            and prev.location == m.location
+        ):
+            uf.union(i - 1, i)
+    _attach_headlines(mentions, uf)
     groups: dict[int, list[Mention]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault(uf.find(i), []).append(m)
@@ -145,6 +157,29 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
     return inc, ev
 
 
+def _attach_headlines(mentions: list[Mention], uf: _UnionFind) -> None:
+    """A keyless first sentence (headline) joins the article's next mention sharing a category."""
+    for i, m in enumerate(mentions):
+        if m.link_keys or (i > 0 and mentions[i - 1].article_id == m.article_id):
+            continue
+        for j in range(i + 1, len(mentions)):
+            other = mentions[j]
+            if other.article_id != m.article_id:
+                break
+            if set(other.categories) & set(m.categories):
+                uf.union(i, j)
+                break
+
+
+def _follows(a: Mention, b: Mention) -> bool:
+    """b is the sentence right after a (or the same sentence) in the same article."""
+    return (
+        a.article_id == b.article_id
+        and -1 <= b.char_start - a.char_end <= _ADJACENT_GAP
+        or (a.article_id == b.article_id and a.char_start == b.char_start)
+    )
+
+
 def _unique(values) -> list:
     out = []
     for v in values:
@@ -160,7 +195,7 @@ def _incident(key: str, members: list[Mention]) -> dict:
     best = max(
         dated, key=lambda m: (_PRECISION[m.date_precision], -m.date_start.toordinal()), default=None
     )
-    officers = _unique(o for m in members for o in m.officers)
+    officers = _drop_partial_names(_unique(o for m in members for o in m.officers))
     officer_keys = {o.lower() for o in officers}
     subjects = _unique(s for m in members for s in m.subjects if s.lower() not in officer_keys)
     subjects = _drop_partial_names(subjects)

@@ -16,15 +16,22 @@ from flows.extract.triggers import police_regex
 from flows.model import Mention
 
 _POLICE_WORD = (
-    r"(?:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
-    r"police|deput(?:y|ies)|troopers?|colleague|Met|MPS|force)"
+    r"(?:(?i:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
+    r"police|deput(?:y|ies)|troopers?|colleague)|Met|MPS)"
 )
-_AGENT_BEFORE = re.compile(rf"\b{_POLICE_WORD}\b(?P<gap>[^.;:]{{0,70}})$")
+_NOT_POLICE = r"(?<!prison )(?<!probation )(?<!customs )(?<!fire )(?<!border )(?<!security )(?<!medical )(?<!forensic )(?<!wellness )(?<!welfare )(?<!court )(?<!immigration )"
+_AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b{_POLICE_WORD}\b(?P<gap>[^.;:]{{0,70}})$")
+_PASSIVE_GAP = re.compile(
+    r"^\s+(?:(?:have|has|had)\s+)?(?:was|were|been|being|is|are|got|get)\s+(?:\w+ly\s+)?$"
+)
+_PASSIVE_OK = {"crime_charged_01", "crime_guilty_01"}
 _GAP_BLOCK = re.compile(
     r"\b(?:said|say|says|told|arrest\w*|believe\w*|appeal\w*|called|found|discovered|investigat\w*|"
     r"after|when|where|because|responded|attended|launched|searching|looking|hunt\w*|seized|"
     r"recovered|identified|named|confirmed|warned|tracked|caught|stopped|chased|detained|"
-    r"suspects?|man|woman|boy|girl|gang|killer|attacker|gunman|driver)\b",
+    r"suspects?|man|woman|boy|girl|gang|killer|attacker|gunman|driver|prob\w*|inquir\w*|over|into|"
+    r"extremist|thief|robber|burglar|offender|prisoner|inmate|yob|thug|teenager|youth|he|she|they|"
+    r"someone|somebody|people|protesters?|rioters?|mob|crowd|praised|thanked)\b",
     re.IGNORECASE,
 )
 _AGENT_AFTER = re.compile(
@@ -92,10 +99,12 @@ def police_tie(text: str) -> bool:
     return any(not any(fs <= h.start() < fe for fs, fe in frames) for h in hits)
 
 
-def agent_ok(text: str, start: int, end: int) -> bool:
+def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
+    """An officer is the doer: named just before the act (not as its victim) or after it with 'by'."""
     before = _AGENT_BEFORE.search(text[max(0, start - 90) : start])
     if before and not _GAP_BLOCK.search(before.group("gap")):
-        return True
+        if rule_id in _PASSIVE_OK or not _PASSIVE_GAP.match(before.group("gap")):
+            return True
     return bool(_AGENT_AFTER.search(text[end : end + 110]))
 
 
@@ -113,7 +122,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         if requires == "agent":
-            if not agent_ok(text, s, e):
+            if not agent_ok(text, s, e, rule):
                 continue
         elif not (tied or ctx.open_incident):
             continue
@@ -137,6 +146,15 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         and p[2] not in officers
         and normalise_name(p[2]) not in ctx.known_officers
     )
+    for word, full in _surnames(text, ctx):
+        if full in ctx.known_officers:
+            officers = (
+                _unique([*officers, word])
+                if not any(_expand(o, ctx) == full for o in officers)
+                else officers
+            )
+        elif not any(_expand(x, ctx) == full for x in subjects + officers):
+            subjects = _unique([*subjects, word])
     if not (subjects or officers) and _GENERIC.search(text):
         return []
     base = _base_fields(doc, ctx, hits)
@@ -176,6 +194,28 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             return out
         rule_id = next(h[3] for h in hits if h[2] != "protest_policing")
     out.append(_mention(ctx, base, categories, subjects, officers, rule_id))
+    return out
+
+
+_CAP_WORD = re.compile(r"\b[A-Z][a-z’'-]+\b")
+
+
+def _surnames(text: str, ctx: SentenceContext) -> list[tuple[str, str]]:
+    """Single capitalised words that are the surname of a person named in full elsewhere in the article."""
+    out = []
+    for m in _CAP_WORD.finditer(text):
+        full = ctx.full_names.get(m.group(0).lower())
+        if full and full.split()[-1] == m.group(0).lower() and full.title() not in text:
+            before = text[max(0, m.start() - 25) : m.start()]
+            after = text[m.end() : m.end() + 3]
+            speaker = re.search(r"(?:[Ss]aid|[Tt]old)\W*$", before) and re.match(
+                r"\s*(?:[,.;:]|$)", after
+            )
+            relative = re.search(
+                r"(?:[Mm]other|[Ff]ather|[Ss]ister|[Bb]rother|[Ww]ife|[Ss]on)\W*$", before
+            )
+            if not (speaker or relative):
+                out.append((m.group(0), full))
     return out
 
 
@@ -234,6 +274,7 @@ def _mention(ctx, base, categories, subjects, officers, rule_id, extra_keys=()) 
     keys += [f"event:{op}" for op in base["operation"]]
     if not subjects:
         keys += [f"officer:{_expand(o, ctx)}:{c}" for o in officers for c in categories]
+        keys += [f"officer:{ctx.article_id}:{_expand(o, ctx)}" for o in officers]
     keys += [k for k in extra_keys if k]
     date = base["date"]
     return Mention(

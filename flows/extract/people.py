@@ -108,6 +108,22 @@ _SENTENCE_START_WORDS = frozenset(
 )
 
 
+_TITLE_WORD = re.compile(
+    r"(Officer|Sergeant|Constable|Detective|Inspector|Superintendent|Deputy|Trooper|Commissioner|"
+    r"Chief|Assistant|Commander|Sheriff|Director|Mayor|Professor|Judge)\s+"
+)
+_COMMENT_TITLE_WORDS = {
+    "Commissioner",
+    "Chief",
+    "Assistant",
+    "Commander",
+    "Director",
+    "Mayor",
+    "Professor",
+    "Judge",
+}
+
+
 def _strip_start_word(name: str) -> str:
     words = name.split()
     while words and words[0] in _SENTENCE_START_WORDS:
@@ -128,12 +144,18 @@ def find_people(
         name = _strip_start_word(re.sub(r"\s+", " ", raw)).strip()
         if not name or _NOT_PERSON.search(name):
             continue
+        title = _TITLE_WORD.match(name)
+        if title and not re.fullmatch(PSEUDONYM, name):
+            name = name[title.end() :]
         if " " not in name and not re.fullmatch(PSEUDONYM, name):
             continue
         s = s + raw.find(name.split()[0])
         before = text[max(0, s - 60) : s]
         after = text[e : e + 80]
-        people.append((s, e, name, _role(before, after, name)))
+        role = _role(before, after, name)
+        if title and role in ("other", "subject", "perpetrator"):
+            role = "commentator" if title.group(1) in _COMMENT_TITLE_WORDS else "officer"
+        people.append((s, e, name, role))
     return people
 
 

@@ -65,7 +65,11 @@ def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]
         if role == "officer":
             officers.add(full)
         words = full.split()
-        if len(words) >= 2 and not re.fullmatch(r"\w+ [a-z]", full):
+        if (
+            role in ("officer", "subject")
+            and len(words) >= 2
+            and not re.fullmatch(r"\w+ [a-z]", full)
+        ):
             for part in (words[0], words[-1]):
                 parts.setdefault(part, set()).add(full)
     return officers, {k: next(iter(v)) for k, v in parts.items() if len(v) == 1}
