@@ -94,13 +94,15 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             continue
         prev = mentions[i - 1] if i > 0 else None
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        joined = False
-        if prev is not None and _follows(prev, m):
-            uf.union(i - 1, i)
-            joined = True
-        if nxt is not None and _follows(m, nxt):
+        after_prev = prev is not None and _follows(prev, m)
+        before_next = nxt is not None and _follows(m, nxt)
+        joined = after_prev or before_next
+        if after_prev and (prev.link_keys or not before_next or not nxt.link_keys):
+            uf.union(
+                i - 1, i
+            )  # never bridge two neighbours: prefer the one before ("This case...")
+        elif before_next:
             uf.union(i, i + 1)
-            joined = True
         if (
             not joined
             and prev is not None

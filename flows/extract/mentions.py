@@ -102,9 +102,10 @@ def police_tie(text: str) -> bool:
 def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
     """An officer is the doer: named just before the act (not as its victim) or after it with 'by'."""
     before = _AGENT_BEFORE.search(text[max(0, start - 90) : start])
-    if before and not _GAP_BLOCK.search(before.group("gap")):
-        if rule_id in _PASSIVE_OK or not _PASSIVE_GAP.match(before.group("gap")):
-            return True
+    gap = before.group("gap") if before else None
+    active = gap is not None and (rule_id in _PASSIVE_OK or not _PASSIVE_GAP.match(gap))
+    if active and not _GAP_BLOCK.search(gap):
+        return True
     return bool(_AGENT_AFTER.search(text[end : end + 110]))
 
 
@@ -197,7 +198,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     return out
 
 
-_CAP_WORD = re.compile(r"\b[A-Z][a-z’'-]+\b")
+_CAP_WORD = re.compile(r"\b[A-Z][a-z-]+\b")
 
 
 def _surnames(text: str, ctx: SentenceContext) -> list[tuple[str, str]]:
