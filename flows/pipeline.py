@@ -14,6 +14,7 @@ import pandas as pd
 from prefect import flow, get_run_logger
 from prefect import task as prefect_task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -26,6 +27,14 @@ from schemas.checks import validate_tables
 from schemas.export import schema_fingerprint
 
 LOG = logging.getLogger("pmd")
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a flow or task run, the plain 'pmd' logger outside one."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return LOG
 
 
 def task(fn=None, **kwargs):
@@ -139,17 +148,23 @@ def apply_reviewed_corrections(
 
 @task
 def redact_protected_identities(incidents: pd.DataFrame, evidence: pd.DataFrame):
-    """Withhold protected identities; keep commentators out of officers; allegations stay alleged."""
-    from flows.redact import check_attribution, enforce_allegation_status, redact
+    """Keep commentators out of officers, allegations alleged, and protected identities withheld."""
+    from flows.redact import (
+        check_attribution,
+        enforce_allegation_status,
+        redact,
+        redaction_decisions,
+    )
 
-    incidents, evidence = _pair(check_attribution(incidents, evidence))
-    incidents, evidence = _pair(enforce_allegation_status(incidents, evidence))
-    return redact(incidents, evidence)
-
-
-def _pair(result):
-    """The redaction helpers return (incidents, evidence) optionally followed by a decision log."""
-    return result[0], result[1]
+    logger = run_logger()
+    incidents, attribution = check_attribution(incidents, evidence)
+    incidents, allegations = enforce_allegation_status(incidents, evidence)
+    decisions = redaction_decisions(incidents, evidence)
+    for record in [*attribution, *allegations]:
+        logger.info(f"review: {record}")
+    withheld = [d for d in decisions if d.decision == "withheld"]
+    logger.info(f"redaction: {len(withheld)} name(s) withheld of {len(decisions)} decision(s)")
+    return redact(incidents, evidence, decisions)
 
 
 @task
@@ -219,7 +234,7 @@ def build_dataset(
     created_at: str | None = None,
 ) -> dict[str, Any]:
     """Ingest raw/, extract incidents, validate them and publish a release if anything changed."""
-    logger = get_run_logger()
+    logger = run_logger()
     raw_dir, dataset_dir = Path(raw_dir), Path(dataset_dir)
     corrections_path = (
         Path(corrections_path) if corrections_path else dataset_dir / "corrections.yaml"
@@ -295,7 +310,7 @@ def build_dataset(
 
     incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
     incidents, evidence, applied = apply_reviewed_corrections(incidents, evidence, corrections_path)
-    incidents, evidence = _pair(redact_protected_identities(incidents, evidence))
+    incidents, evidence = redact_protected_identities(incidents, evidence)
     incidents, evidence = finish_tables(incidents, evidence)
     tables = {
         "incidents": incidents,
