@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc
 
 from flows.extract.dates import date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
-from flows.extract.resources import MISCONDUCT_RULES
+from flows.extract.resources import MISCONDUCT_RULES, misconduct_rules
 from flows.extract.triggers import police_regex
 from flows.model import Mention
 
@@ -20,17 +21,17 @@ _POLICE_WORD = (
     r"police|deput(?:y|ies)|troopers?|colleague)|Met|MPS)"
 )
 _NOT_POLICE = r"(?<!prison )(?<!probation )(?<!customs )(?<!fire )(?<!border )(?<!security )(?<!medical )(?<!forensic )(?<!wellness )(?<!welfare )(?<!court )(?<!immigration )"
-_AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b{_POLICE_WORD}\b(?P<gap>[^.;:]{{0,70}})$")
+_AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b({_POLICE_WORD})\b(?=[^.;:]{{0,70}}$)")
 _PASSIVE_GAP = re.compile(
     r"^\s+(?:(?:have|has|had)\s+)?(?:was|were|been|being|is|are|got|get)\s+(?:\w+ly\s+)?$"
 )
-_PASSIVE_OK = {"crime_charged_01", "crime_guilty_01"}
+
 _GAP_BLOCK = re.compile(
     r"\b(?:said|say|says|told|arrest\w*|believe\w*|appeal\w*|called|found|discovered|investigat\w*|"
     r"after|when|where|because|responded|attended|launched|searching|looking|hunt\w*|seized|"
     r"recovered|identified|named|confirmed|warned|tracked|caught|stopped|chased|detained|"
     r"suspects?|man|woman|boy|girl|gang|killer|attacker|gunman|driver|prob\w*|inquir\w*|over|into|"
-    r"extremist|thief|robber|burglar|offender|prisoner|inmate|yob|thug|teenager|youth|he|she|they|"
+    r"extremist|thief|robber|burglar|offender|prisoner|inmate|yob|thug|teenager|youth|"
     r"someone|somebody|people|protesters?|rioters?|mob|crowd|praised|thanked)\b",
     re.IGNORECASE,
 )
@@ -101,9 +102,12 @@ def police_tie(text: str) -> bool:
 
 def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
     """An officer is the doer: named just before the act (not as its victim) or after it with 'by'."""
-    before = _AGENT_BEFORE.search(text[max(0, start - 90) : start])
-    gap = before.group("gap") if before else None
-    active = gap is not None and (rule_id in _PASSIVE_OK or not _PASSIVE_GAP.match(gap))
+    window = text[max(0, start - 90) : start]
+    last = None
+    for last in _AGENT_BEFORE.finditer(window):  # noqa: B007  (the police word nearest the act)
+        pass
+    gap = window[last.end(1) :] if last else None
+    active = gap is not None and (_rule(rule_id).get("passive_ok") or not _PASSIVE_GAP.match(gap))
     if active and not _GAP_BLOCK.search(gap):
         return True
     return bool(_AGENT_AFTER.search(text[end : end + 110]))
@@ -220,10 +224,17 @@ def _surnames(text: str, ctx: SentenceContext) -> list[tuple[str, str]]:
     return out
 
 
-def _requires_agent(rule_id: str) -> bool:
-    from flows.extract.resources import misconduct_rules
+@cache
+def _rules_by_id() -> dict[str, dict]:
+    return {r["id"]: r for r in misconduct_rules()}
 
-    return any(r["id"] == rule_id and r["requires"] == "agent" for r in misconduct_rules())
+
+def _rule(rule_id: str) -> dict:
+    return _rules_by_id().get(rule_id, {})
+
+
+def _requires_agent(rule_id: str) -> bool:
+    return _rule(rule_id).get("requires") == "agent"
 
 
 def _unique(values) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_NAME = rf"{_UP}(?:\s+(?:de|van|von|da|al|el|bin|le)?\s*{_UP}){{1,3}}"
+_NAME = rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?{_UP}){{1,3}}"
 PSEUDONYM = r"(?:Child|Officer|Patient|Person|Witness|Victim|Woman|Man|Girl|Boy|Pupil|Student|Colleague|Mr|Ms|Mrs|Miss|PC|Sergeant|Detainee|Complainant|Individual)\s+[A-Z](?![\w’'])"
 _HONORIFIC = r"(?:(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?\s+)"
 OFFICER_TITLES = (
@@ -39,7 +39,9 @@ _SUBJECT_BEFORE = re.compile(
     r"brother|son|daughter|partner|widow|victims?|sisters|named|of the man|of the woman)\s+"
     r"(?:of\s+)?(?:(?:murdered|late|unarmed|teenager|the)\s+)*(?:sisters\s+)?(?:\d+-year-old\s+)?$"
     r"|\b(?:murdered|killed|raped|shot|tasered|kidnapped|assaulted|attacked|restrained|"
-    r"strip-searched|handcuffed|punched|kicked|stopped|searched|detained|arrested|abused|harassed)\s+$"
+    r"strip-searched|handcuffed|punched|kicked|stopped|searched|detained|arrested|abused|harassed)\s+"
+    r"(?:(?:\d+-year-old|detainee|prisoner|teenager|student|motorist|driver|protester|pensioner|"
+    r"schoolboy|schoolgirl|father|mother|man|woman|boy|girl)\s+)*$"
     r"|\b\d+-year-old\s+$|\bof\s+$|\band\s+$"
 )
 _SUBJECT_AFTER = re.compile(
@@ -124,6 +126,19 @@ _COMMENT_TITLE_WORDS = {
 }
 
 
+_HONORIFIC_BEFORE = re.compile(
+    r"(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?[ \u00a0]+$"
+)
+_LEADING_HONORIFIC = re.compile(
+    r"^(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?[ \u00a0]+"
+)
+
+
+def _drop_honorific(s: int, e: int, raw: str) -> tuple[int, int, str]:
+    m = _LEADING_HONORIFIC.match(raw)
+    return (s + m.end(), e, raw[m.end() :]) if m else (s, e, raw)
+
+
 def _strip_start_word(name: str) -> str:
     words = name.split()
     while words and words[0] in _SENTENCE_START_WORDS:
@@ -136,6 +151,7 @@ def find_people(
 ) -> list[tuple[int, int, str, str]]:
     """(start, end, name, role) with role officer / subject / commentator / perpetrator / other."""
     spans = [(m.start("name"), m.end("name"), m.group("name")) for m in NAME_RE.finditer(text)]
+    spans = [_drop_honorific(s, e, raw) for s, e, raw in spans]
     for s, e in extra_names or []:
         if not any(s < pe and ps < e for ps, pe, _ in spans):
             spans.append((s, e, text[s:e]))
@@ -150,7 +166,8 @@ def find_people(
         if " " not in name and not re.fullmatch(PSEUDONYM, name):
             continue
         s = s + raw.find(name.split()[0])
-        before = text[max(0, s - 60) : s]
+        h = _HONORIFIC_BEFORE.search(text, max(0, s - 12), s)
+        before = text[max(0, s - 60) : h.start() if h else s]
         after = text[e : e + 80]
         role = _role(before, after, name)
         if title and role in ("other", "subject", "perpetrator"):

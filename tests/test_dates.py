@@ -1,0 +1,159 @@
+"""Date expressions resolved against reference dates; reference dates inferred from article text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from flows.extract.dates import date_role, find_dates, infer_reference_date, resolve
+
+D = dt.date
+REF = D(2022, 7, 6)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "metadata", "expected"),
+    [
+        (
+            "On 28 June, the force apologised.",
+            REF,
+            False,
+            (D(2022, 6, 28), D(2022, 6, 28), "day", "On 28 June"),
+        ),
+        (
+            "On 28 December, officers were called.",
+            REF,
+            False,
+            (D(2021, 12, 28), D(2021, 12, 28), "day", "On 28 December"),
+        ),
+        (
+            "In March 2021, an officer murdered her.",
+            REF,
+            False,
+            (D(2021, 3, 1), D(2021, 3, 31), "month", "In March 2021"),
+        ),
+        (
+            "It happened last year.",
+            REF,
+            False,
+            (D(2021, 1, 1), D(2021, 12, 31), "year", "last year"),
+        ),
+        (
+            "Earlier this year, he was sacked.",
+            REF,
+            False,
+            (D(2022, 1, 1), D(2022, 12, 31), "year", "Earlier this year"),
+        ),
+        (
+            "On Tuesday 1 February the panel met.",
+            REF,
+            False,
+            (D(2022, 2, 1), D(2022, 2, 1), "day", "On Tuesday 1 February"),
+        ),
+        (
+            "The raid took place in 2015.",
+            REF,
+            False,
+            (D(2015, 1, 1), D(2015, 12, 31), "year", "in 2015"),
+        ),
+        (
+            "He was shot on May 31st, 2020.",
+            None,
+            False,
+            (D(2020, 5, 31), D(2020, 5, 31), "day", "on May 31st, 2020"),
+        ),
+        (
+            "She died on 3 August 2022.",
+            None,
+            False,
+            (D(2022, 8, 3), D(2022, 8, 3), "day", "on 3 August 2022"),
+        ),
+        (
+            "It was reported in May.",
+            D(2023, 9, 1),
+            False,
+            (D(2023, 5, 1), D(2023, 5, 31), "month", "in May"),
+        ),
+        (
+            "Police said yesterday the man had died.",
+            D(2024, 1, 10),
+            True,
+            (D(2024, 1, 9), D(2024, 1, 9), "day", "yesterday"),
+        ),
+        (
+            "last month the officer resigned",
+            D(2024, 1, 10),
+            False,
+            (D(2023, 12, 1), D(2023, 12, 31), "month", "last month"),
+        ),
+    ],
+)
+def test_date_expressions(sentence, reference, metadata, expected):
+    (expr,) = find_dates(sentence)
+    res = resolve(expr, reference, from_metadata=metadata)
+    assert (res.start, res.end, res.precision, expr.text) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference"),
+    [
+        (
+            "Police said yesterday the man had died.",
+            D(2024, 1, 10),
+        ),  # needs a real publication date
+        ("On 28 June, officers were called.", None),  # no year anywhere
+    ],
+)
+def test_unresolvable_dates_stay_empty(sentence, reference):
+    (expr,) = find_dates(sentence)
+    assert resolve(expr, reference, from_metadata=False) is None
+
+
+def test_may_the_verb_is_not_a_date():
+    assert find_dates("Officers may face charges, the march was peaceful.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("1,823 people have died in police custody since 1990.", "bound"),
+        ("From 2019 to 2022, officers intimidated demonstrators.", "bound"),
+        (
+            "On Tuesday 1 February, the IOPC watchdog released a report revealing that officers shared messages.",
+            "report",
+        ),
+        (
+            "On 5 July, the public inquiry into the death concluded that he was lawfully killed.",
+            "report",
+        ),
+        ("In 2022, racist messages shared by officers came to light.", "report"),
+        ("LONDON, March 14 (Newswire) - An officer was jailed.", "report"),
+        ("In March 2021, a serving officer murdered her.", "incident"),
+        ("The officer punched him on 3 August 2022.", "incident"),
+    ],
+)
+def test_date_roles(sentence, role):
+    expr = find_dates(sentence)[0]
+    assert date_role(sentence, expr) == role
+
+
+def test_reference_date_from_weekday_fit():
+    text = "Officers were sacked in 2021. On Tuesday 1 February the report was released."
+    ref, how = infer_reference_date(text)
+    assert ref == D(2022, 2, 1)
+    assert "latest explicit year 2021" in how and "fits 2022" in how
+
+
+def test_reference_date_from_latest_year_and_dates():
+    text = "In 2021 the inquests ended. On 28 June 2022 the force was placed in special measures. On 5 July the inquiry ended."
+    ref, how = infer_reference_date(text)
+    assert ref == D(2022, 7, 5)
+    assert "latest explicit year 2022" in how
+
+
+def test_reference_date_year_only_and_none():
+    assert infer_reference_date("The review, published in 2019, found failings.")[0] == D(
+        2019, 1, 1
+    )
+    assert infer_reference_date("No dates here at all.") == (None, None)
