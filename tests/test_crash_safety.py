@@ -33,7 +33,7 @@ from flows.publish import (
 from flows.publish.version import is_version
 
 REPO = Path(__file__).resolve().parents[1]
-SLOWDOWN = "0.03"
+SLOWDOWN = "0.015"
 RUNS = 25
 CREATED = "2024-08-01T00:00:00Z"
 HELPER = """
