@@ -165,7 +165,7 @@ def collect(
     if sources is not None:
         kwargs["sources_path"] = sources
     report = collect_flow(**kwargs)
-    typer.echo(str(report))
+    typer.echo(report.get("text", "") if isinstance(report, dict) else str(report))
 
 
 def main() -> None:  # pragma: no cover

@@ -31,7 +31,7 @@ def scheduled_update(
             kwargs["sources_path"] = Path(sources_path)
         report = collect_flow(**kwargs)
     summary = build_dataset(raw_dir=Path(raw_dir), dataset_dir=Path(dataset_dir))
-    return {"collect": str(report) if report is not None else None, "build": summary}
+    return {"collect": report.get("text") if isinstance(report, dict) else None, "build": summary}
 
 
 def make_deployment(cron: str = DEFAULT_CRON, collect: bool = True, name: str = DEPLOYMENT_NAME):
