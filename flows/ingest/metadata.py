@@ -80,6 +80,12 @@ def pick_fields(obj: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
+# Fields the collector records for provenance; ingest keeps them out of the dataset without a warning.
+COLLECTOR_FIELDS = frozenset(
+    {"final_url", "canonical_url", "fetched_at", "http_status", "etag", "last_modified", "sha256", "source"}
+)
+
+
 def sidecar_paths(path: Path) -> tuple[Path, Path]:
     """For a.html: a.html.meta.json, then a.meta.json."""
     return path.with_name(path.name + ".meta.json"), path.with_name(path.stem + ".meta.json")
@@ -112,7 +118,7 @@ def read_sidecar(path: Path, raw_dir: Path) -> dict:
         except (OSError, ValueError, RecursionError) as exc:
             log.warning("sidecar ignored: %s: %s", candidate, exc)
             return {}
-        unknown = sorted(set(obj) - set(SIDECAR_FIELDS))
+        unknown = sorted(set(obj) - set(SIDECAR_FIELDS) - COLLECTOR_FIELDS)
         if unknown:
             log.warning("sidecar %s: ignoring fields %s", candidate, unknown)
         return pick_fields(obj)
