@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
+import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from flows.cache import FileResult
+from flows.cache import FileResult, content_sha256, file_signature
 from flows.model import Article
 
 _NLP = None
@@ -24,15 +24,22 @@ def _nlp(trained: bool | None):
     return _NLP
 
 
-def _content_sha256(path: Path) -> str | None:
+def _warm_up(trained: bool | None) -> None:
+    """Pool initializer: load the pipeline while the flow is still discovering files."""
+    _nlp(trained)
+
+
+def _inline_only() -> bool:
+    """True inside a daemonic process (e.g. a Dask worker), which may not start child processes."""
+    if multiprocessing.current_process().daemon:
+        return True
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        return h.hexdigest()
-    except OSError:
-        return None
+        from distributed import get_worker
+
+        get_worker()
+        return True
+    except (ImportError, ValueError):
+        return False
 
 
 def _strip_text(article: Article) -> Article:
@@ -48,33 +55,31 @@ def process_files(
     from flows.ingest import read_file
 
     root = Path(raw_dir)
-    per_file: list[tuple[str, os.stat_result | None, list[Article]]] = []
+    per_file: list[tuple[str, tuple[int, int] | None, str | None, list[Article]]] = []
     for rel in rel_paths:
         path = root / rel
-        try:
-            st = path.lstat()
-        except OSError:
-            st = None
-        per_file.append((rel, st, read_file(path, root)))
-    readable = [a for _, _, arts in per_file for a in arts if a.status is None]
+        # Signature, then hash, then read: a file edited meanwhile is never cached as unchanged.
+        sig = file_signature(path)
+        sha = content_sha256(path) if sig is not None else None
+        per_file.append((rel, sig, sha, read_file(path, root)))
+    readable = [a for *_, arts in per_file for a in arts if a.status is None]
     extractions = extract_articles(readable, _nlp(trained)) if readable else []
     by_article = {x.article_id: x for x in extractions}
     texts = {a.article_id: a.text for a in readable}
     results = []
-    for rel, st, arts in per_file:
+    for rel, sig, sha, arts in per_file:
         exts = [by_article[a.article_id] for a in arts if a.article_id in by_article]
         spans = {
             (m.article_id, m.char_start, m.char_end): texts[m.article_id][m.char_start : m.char_end]
             for x in exts
             for m in x.mentions
         }
-        is_regular = st is not None and not os.path.islink(root / rel)
         results.append(
             FileResult(
                 rel_path=rel,
-                size=st.st_size if st else -1,
-                mtime_ns=st.st_mtime_ns if st else -1,
-                content_sha256=_content_sha256(root / rel) if is_regular else None,
+                size=sig[0] if sig else -1,
+                mtime_ns=sig[1] if sig else -1,
+                content_sha256=sha,
                 articles=[_strip_text(a) for a in arts],
                 extractions=exts,
                 spans=spans,
@@ -84,28 +89,56 @@ def process_files(
 
 
 class BatchRunner:
-    """Runs process_files inline (processes <= 1) or spread over a pool of worker processes."""
+    """Runs process_files inline (processes <= 1) or spread over a pool of worker processes.
+
+    Safe to share between the threads of a ThreadPoolTaskRunner (one pool, created once) and
+    picklable for a Dask worker, where it always runs inline (Dask workers are daemonic and Dask
+    already gives one task per worker thread). Workers are spawned, not forked: the flow process
+    has threads (Prefect's event loop), and forking a threaded process can deadlock the child."""
 
     def __init__(self, processes: int = 1, trained: bool | None = None):
         self.processes = max(1, processes)
         self.trained = trained
         self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {"processes": self.processes, "trained": self.trained}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["processes"], state["trained"])
+
+    def start(self) -> None:
+        """Start the worker processes now (they load spaCy while the caller does other work)."""
+        if self.processes > 1 and not _inline_only():
+            self._get_pool()
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_warm_up,
+                    initargs=(self.trained,),
+                )
+            return self._pool
 
     def run(self, rel_paths: list[str], raw_dir: Path) -> list[FileResult]:
         if not rel_paths:
             return []
-        if self.processes == 1:
+        if self.processes == 1 or _inline_only():
             return process_files(rel_paths, str(raw_dir), self.trained)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.processes)
+        pool = self._get_pool()
         n = self.processes
         chunks = [rel_paths[i::n] for i in range(n) if rel_paths[i::n]]
-        futures = [self._pool.submit(process_files, c, str(raw_dir), self.trained) for c in chunks]
+        futures = [pool.submit(process_files, c, str(raw_dir), self.trained) for c in chunks]
         results = [r for f in futures for r in f.result()]
         order = {p: i for i, p in enumerate(rel_paths)}
         return sorted(results, key=lambda r: order[r.rel_path])
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None

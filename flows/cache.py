@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -35,6 +36,42 @@ class FileResult:
     spans: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
 
+def _sidecars(path: Path) -> list[Path]:
+    from flows.ingest.metadata import sidecar_paths
+
+    return [p for p in dict.fromkeys(sidecar_paths(path)) if p != path and p.is_file()]
+
+
+def file_signature(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a regular file and its .meta.json sidecars together; None when the
+    file is missing or a symlink (such files are never cached).
+
+    Size is the sum and mtime the latest, so editing, adding or removing a sidecar changes it."""
+    try:
+        if path.is_symlink():
+            return None
+        stats = [path.stat(), *(p.stat() for p in _sidecars(path))]
+    except OSError:
+        return None
+    return sum(st.st_size for st in stats), max(st.st_mtime_ns for st in stats)
+
+
+def content_sha256(path: Path) -> str | None:
+    """SHA-256 of a file's bytes followed by its sidecars' bytes; None when unreadable."""
+    if path.is_symlink():
+        return None
+    h = hashlib.sha256()
+    try:
+        for part in [path, *_sidecars(path)]:
+            h.update(os.fsencode(part.name) + b"\0")
+            with open(part, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def code_version(root: Path) -> str:
     """Hash of the ingest and extraction code, patterns and vocabularies."""
     h = hashlib.sha256()
@@ -47,7 +84,9 @@ def code_version(root: Path) -> str:
 
 
 class ResultCache:
-    """SQLite store of FileResults keyed by path+stat and by content hash, per code version."""
+    """SQLite store of FileResults keyed by path+stat and by content hash, per code version.
+
+    Use from one thread (the flow's); results from other processes are stored here by the flow."""
 
     def __init__(self, path: Path, version: str):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +113,41 @@ class ResultCache:
         if row is None:
             return None
         return pickle.loads(row[1])
+
+    def lookup_by_content(self, rel_path: str, sha256: str) -> FileResult | None:
+        """A cached result for this path with the same content (e.g. a file touched, not edited)."""
+        row = self.db.execute(
+            "SELECT payload FROM by_content WHERE content_sha256 = ? AND rel_path = ? AND version = ?",
+            (sha256, rel_path, self.version),
+        ).fetchone()
+        return None if row is None else pickle.loads(row[0])
+
+    def lookup_file(self, raw_dir: Path, rel_path: str) -> FileResult | None:
+        """The cached result for raw_dir/rel_path if its content is unchanged: a stat match first,
+        then (when only the timestamps moved) a content-hash match, whose new stat is recorded."""
+        path = raw_dir / rel_path
+        sig = file_signature(path)
+        if sig is None:
+            return None
+        hit = self.lookup(rel_path, *sig)
+        if hit is not None:
+            return hit
+        if not self.db.execute(
+            "SELECT 1 FROM by_content WHERE rel_path = ? AND version = ? LIMIT 1",
+            (rel_path, self.version),
+        ).fetchone():
+            return None  # never seen: no point hashing it here, the worker will
+        sha = content_sha256(path)
+        hit = self.lookup_by_content(rel_path, sha) if sha else None
+        if hit is not None and file_signature(path) == sig:
+            hit.size, hit.mtime_ns = sig
+            with self.db:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO by_stat VALUES (?, ?, ?, ?, ?)",
+                    (rel_path, sig[0], sig[1], self.version, sha),
+                )
+            return hit
+        return None
 
     def store(self, results: Iterable[FileResult]) -> None:
         with self.db:

@@ -14,6 +14,7 @@ import pandas as pd
 from prefect import flow, get_run_logger
 from prefect import task as prefect_task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -260,24 +261,20 @@ def build_dataset(
         if cache_dir
         else None
     )
-    results: dict[str, FileResult] = {}
-    todo: list[str] = []
-    for rel in files:
-        hit = None
-        if cache is not None:
-            try:
-                st = (raw_dir / rel).lstat()
-                hit = cache.lookup(rel, st.st_size, st.st_mtime_ns)
-            except OSError:
-                hit = None
-        if hit is not None:
-            results[rel] = hit
-        else:
-            todo.append(rel)
-    summary.cached_files = len(results)
-    summary.extracted_files = len(todo)
     runner = BatchRunner(processes or min(2, os.cpu_count() or 1), trained)
     try:
+        if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
+            runner.start()  # local workers load spaCy while the cache is consulted
+        results: dict[str, FileResult] = {}
+        todo: list[str] = []
+        for rel in files:
+            hit = cache.lookup_file(raw_dir, rel) if cache is not None else None
+            if hit is not None:
+                results[rel] = hit
+            else:
+                todo.append(rel)
+        summary.cached_files = len(results)
+        summary.extracted_files = len(todo)
         futures = [
             ingest_and_extract.submit(b, raw_dir, runner) for b in _batches(todo, batch_size)
         ]

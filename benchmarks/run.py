@@ -1,0 +1,234 @@
+#!/usr/bin/env python
+"""Benchmark the real `build_dataset` flow on corpora of given sizes and print one table.
+
+Example: .venv/bin/python benchmarks/run.py --articles 1000 10000 100000 --incremental --processes 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import add_article, build_corpus  # noqa: E402
+
+STAGES = ("discover", "ingest_extract", "link", "assemble", "validate", "publish")
+
+
+class PeakRss:
+    """Peak resident memory of this process plus all its descendants, sampled every 0.1 s.
+
+    Falls back to getrusage (self + the largest finished child) when psutil is missing."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        me = psutil.Process()
+        total = 0
+        for p in [me, *me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        return total
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        try:
+            import psutil  # noqa: F401
+
+            self._thread.start()
+        except ImportError:
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        import resource
+
+        rusage = (
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        ) * 1024
+        self.peak = max(self.peak, rusage)
+
+
+def one_build(workdir: Path, processes: int, batch_size: int) -> dict:
+    """Run the flow once in this (fresh) process; the summary plus peak RSS."""
+    os.environ.setdefault("PREFECT_HOME", str(workdir / "prefect"))
+    import flows  # noqa: F401  (offline Prefect defaults before prefect is imported)
+
+    with PeakRss() as rss:
+        from flows.pipeline import build_dataset
+
+        summary = build_dataset(
+            raw_dir=workdir / "raw",
+            dataset_dir=workdir / "dataset",
+            cache_dir=workdir / "cache",
+            processes=processes,
+            batch_size=batch_size,
+            created_at="2024-01-01T00:00:00+00:00",
+        )
+    summary["peak_rss_bytes"] = rss.peak
+    return summary
+
+
+def snapshot(dest: Path, rev: str) -> Path:
+    """Export the committed tree at `rev` to dest, so edits made meanwhile change nothing."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+def timed_build(workdir: Path, processes: int, batch_size: int, code: Path = ROOT) -> dict:
+    """A build in a fresh interpreter (so start-up, Prefect included, is in the wall time)."""
+    cmd = [sys.executable, str(code / "benchmarks" / "run.py"), "--one", str(workdir)]
+    cmd += ["--processes", str(processes), "--batch-size", str(batch_size)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=code)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
+        raise SystemExit(f"build failed in {workdir} (exit {proc.returncode})")
+    (workdir / "last_build.log").write_text(proc.stdout + proc.stderr)
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary["wall_seconds"] = round(wall, 2)
+    # CPU of the whole process tree (build, its workers, the Prefect server): the per-core speed
+    # that does not depend on what else this machine was running.
+    summary["cpu_seconds"] = round(
+        after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1
+    )
+    summary["load_average"] = round(os.getloadavg()[0], 1)
+    return summary
+
+
+def row(kind: str, n: int, words: int, s: dict, processes: int) -> dict:
+    stage = s["stage_seconds"]
+    extract_s = max(stage.get("ingest_extract", 0.0), 1e-9)
+    return {
+        "run": kind,
+        "articles": n,
+        "words": words,
+        "wall_seconds": s["wall_seconds"],
+        "words_per_second": round(words / s["wall_seconds"]),
+        "extract_words_per_second_per_core": (
+            round(words / extract_s / processes) if kind == "full" else None
+        ),
+        "cpu_seconds": s["cpu_seconds"],
+        "words_per_cpu_second": round(words / max(s["cpu_seconds"], 1e-9)),
+        "load_average_1min_after": s["load_average"],
+        "peak_rss_mib": round(s["peak_rss_bytes"] / 2**20),
+        "extracted_files": s["extracted_files"],
+        "cached_files": s["cached_files"],
+        "incidents": s["incidents"],
+        "release": s["release"],
+        "stage_seconds": stage,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    head = ["run", "articles", "words", "wall s", "words/s", "extract w/s/core", "CPU s"]
+    head += ["words/CPU s", "load", "peak RSS MiB"]
+    head += ["extracted", "cached", *[f"{k} s" for k in STAGES]]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        wps = r["extract_words_per_second_per_core"]
+        cells = [r["run"], f"{r['articles']:,}", f"{r['words']:,}", f"{r['wall_seconds']:.1f}"]
+        cells += [
+            f"{r['words_per_second']:,}",
+            f"{wps:,}" if wps else "-",
+            f"{r['cpu_seconds']:.0f}",
+        ]
+        cells += [f"{r['words_per_cpu_second']:,}", f"{r['load_average_1min_after']}"]
+        cells += [str(r["peak_rss_mib"])]
+        cells += [f"{r['extracted_files']:,}", f"{r['cached_files']:,}"]
+        cells += [f"{r['stage_seconds'].get(k, 0.0):.1f}" for k in STAGES]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, nargs="+", default=[1000])
+    ap.add_argument("--incremental", action="store_true", help="Then add one article, rebuild.")
+    ap.add_argument("--processes", type=int, default=2)
+    ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/pmd-bench"))
+    ap.add_argument("--out", type=Path, default=None, help="Also write the rows as JSON here.")
+    ap.add_argument(
+        "--snapshot",
+        metavar="REV",
+        default=None,
+        help="Benchmark the committed tree at REV (e.g. HEAD), exported to WORKDIR/src.",
+    )
+    ap.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.one is not None:  # child mode: one build, summary JSON on the last line
+        summary = one_build(args.one, args.processes, args.batch_size)
+        print(json.dumps(summary, default=str))
+        return 0
+
+    code = snapshot(args.workdir / "src", args.snapshot) if args.snapshot else ROOT
+    rows = []
+    for n in args.articles:
+        workdir = args.workdir / str(n)
+        t0 = time.perf_counter()
+        info = build_corpus(workdir / "raw", n)
+        print(f"corpus {n:,}: {info['words']:,} words ({time.perf_counter() - t0:.0f}s to prepare)")
+        for stale in ("dataset", "cache", "prefect"):
+            shutil.rmtree(workdir / stale, ignore_errors=True)
+        rows.append(
+            row(
+                "full",
+                n,
+                info["words"],
+                timed_build(workdir, args.processes, args.batch_size, code),
+                args.processes,
+            )
+        )
+        print(table(rows[-1:]), flush=True)
+        if args.incremental:
+            extra = n  # article numbers 0..n-1 exist; n is the new one
+            words = add_article(workdir / "raw", extra)
+            try:
+                s = timed_build(workdir, args.processes, args.batch_size, code)
+            finally:
+                for p in (workdir / "raw").rglob(f"article_{extra:07d}.txt*"):
+                    p.unlink()
+            rows.append(row("+1 article", n + 1, words, s, args.processes))
+            print(table(rows[-1:]), flush=True)
+    print()
+    print(table(rows))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
