@@ -86,10 +86,17 @@ def _schema_failures(name: str, df: pd.DataFrame) -> list[Failure]:
             col = rec.get("column")
             frame_check = rec.get("schema_context") == "DataFrameSchema"
             if frame_check or col is None or pd.isna(col):
-                check, reason = str(rec.get("check")), "row fails the table rule"
+                check = str(rec.get("check"))
+                # table-level failures (e.g. column_in_schema) name the offending column or value
+                reason = (
+                    "row fails the table rule"
+                    if row is not None
+                    else f"table fails the rule: {rec.get('failure_case')!r}"
+                )
             else:
                 check, reason = f"{col}: {rec.get('check')}", f"value {rec.get('failure_case')!r}"
-            out.setdefault((row, check), Failure(name, check, row, reason))
+            key = (row, check) if row is not None else (row, check, reason)
+            out.setdefault(key, Failure(name, check, row, reason))
         return list(out.values())
     except pa_errors.SchemaError as exc:  # pragma: no cover - lazy mode collects instead
         return [Failure(name, "schema", None, str(exc))]

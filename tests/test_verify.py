@@ -9,8 +9,8 @@ import pytest
 from publish_fixtures import DOCS, build_tables, write_raw
 
 from flows.publish import diff_tables, verify_dataset, verify_release, write_release
-from flows.publish.release import read_tables, write_sums
-from schemas.export import to_arrow, to_csv_frame
+from flows.publish.release import read_tables, write_csv, write_sums
+from schemas.export import to_arrow
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def release(tmp_path):
 def rewrite_table(path, table, df):
     """Rewrite one table consistently (Parquet + CSV + SHA256SUMS): only deeper checks can notice."""
     pq.write_table(to_arrow(table, df), path / f"{table}.parquet", compression="zstd")
-    to_csv_frame(table, df).to_csv(path / f"{table}.csv", index=False, lineterminator="\n")
+    write_csv(table, df, path / f"{table}.csv")
     (path / "SHA256SUMS").unlink()
     write_sums(path)
 

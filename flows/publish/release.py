@@ -92,12 +92,19 @@ def sorted_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def write_csv(table: str, df: pd.DataFrame, target) -> None:
+    """The CSV form of a table (schemas.export.to_csv_frame), UTF-8, RFC 4180 CRLF records.
+
+    CRLF as record terminator makes the writer quote any cell holding a bare CR or LF, so
+    such text survives a round trip (with a bare LF terminator, a cell holding CR is not quoted).
+    """
+    to_csv_frame(table, df).to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
+
+
 def _write_table(staging: Path, table: str, df: pd.DataFrame) -> None:
     pq.write_table(to_arrow(table, df), staging / f"{table}.parquet", compression="zstd")
     slowdown_pause()
-    to_csv_frame(table, df).to_csv(
-        staging / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n"
-    )
+    write_csv(table, df, staging / f"{table}.csv")
     slowdown_pause()
 
 
