@@ -105,6 +105,7 @@ _GENERAL = re.compile(
     r"\b((?:[A-Z][a-z]+\.?|[A-Z]{2,}) (?:[A-Z][a-z]+ ){0,2})"
     r"(Police Department|Police Dept\.?|police department|Sheriff'?s? (?:Office|Department)|"
     r"County Sheriff|Highway Patrol|State Police|Police|police|Marshals Service)\b"
+    r"(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Oo]fficers? at))"
 )
 _US_ACRONYM = re.compile(r"\b(?:NYPD|LAPD|[A-Z]{2,4}PD|CHP)\b")
 _INSPECTORATES = re.compile(

@@ -103,14 +103,9 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             )  # never bridge two neighbours: prefer the one before ("This case...")
         elif before_next:
             uf.union(i, i + 1)
-        if (
-            not joined
-            and prev is not None
-            and prev.article_id == m.article_id
-            and m.location
-            and prev.location == m.location
-        ):
-            uf.union(i - 1, i)
+        if not joined:
+            _join_same_place(mentions, i, uf)
+    _absorb_into_operations(mentions, uf)
     _attach_headlines(mentions, uf)
     groups: dict[int, list[Mention]] = {}
     for i, m in enumerate(mentions):
@@ -157,6 +152,41 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
         frame = ev if col.startswith("char") else inc
         frame[col] = frame[col].astype("int64")
     return inc, ev
+
+
+def _join_same_place(mentions: list[Mention], i: int, uf: _UnionFind) -> None:
+    """A keyless mention joins an earlier keyless one of the same article naming the same place."""
+    m = mentions[i]
+    for j in range(i - 1, -1, -1):
+        other = mentions[j]
+        if other.article_id != m.article_id:
+            return
+        if m.location and not other.link_keys and other.location == m.location:
+            uf.union(j, i)
+            return
+
+
+def _absorb_into_operations(mentions: list[Mention], uf: _UnionFind) -> None:
+    """In an article about exactly one named operation, keyless mentions sharing a category join it."""
+    by_article: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_article.setdefault(m.article_id, []).append(i)
+    for idx in by_article.values():
+        ops = {k for i in idx for k in mentions[i].link_keys if k.startswith("event:operation ")}
+        if len(ops) != 1:
+            continue
+        anchor = next(i for i in idx if ops & set(mentions[i].link_keys))
+        changed = True
+        while changed:
+            changed = False
+            group = [i for i in idx if uf.find(i) == uf.find(anchor)]
+            cats = {c for i in group for c in mentions[i].categories}
+            keyed_roots = {uf.find(i) for i in idx if mentions[i].link_keys}
+            for i in idx:
+                if uf.find(i) in keyed_roots or not cats & set(mentions[i].categories):
+                    continue
+                uf.union(anchor, i)
+                changed = True
 
 
 def _attach_headlines(mentions: list[Mention], uf: _UnionFind) -> None:

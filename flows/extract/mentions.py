@@ -20,6 +20,12 @@ _POLICE_WORD = (
     r"(?:(?i:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
     r"police|deput(?:y|ies)|troopers?|colleague)|Met|MPS)"
 )
+_FINDING = re.compile(
+    r"\b(?:found|finds|finding|concluded|conclusion|report|review|inquiry|inspection|inspectorate|"
+    r"declared|labelled|branded|admitted|accepted|ruled|judged)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_AGENT = re.compile(r"\b[Tt]hey\s+(?:then\s+|later\s+|both\s+|all\s+|had\s+|have\s+)?$")
 _NOT_POLICE = r"(?<!prison )(?<!probation )(?<!customs )(?<!fire )(?<!border )(?<!security )(?<!medical )(?<!forensic )(?<!wellness )(?<!welfare )(?<!court )(?<!immigration )"
 _AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b({_POLICE_WORD})\b(?=[^.;:]{{0,70}}$)")
 _PASSIVE_GAP = re.compile(
@@ -37,13 +43,14 @@ _GAP_BLOCK = re.compile(
 )
 _AGENT_AFTER = re.compile(
     rf"^(?:(?!\bby\b)[^.;:]){{0,45}}?\bby\s+(?:(?:a|an|the|two|three|several|fellow|his|her|their|"
-    rf"serving|former|off-duty|armed|male|female|white|senior|Met|US|[A-Z][a-z]+)\s+){{0,3}}{_POLICE_WORD}\b"
+    rf"serving|former|off-duty|armed|male|female|white|senior|Met|US|[A-Z][a-z]+|[a-z]+)\s+){{0,3}}"
+    rf"{_POLICE_WORD}\b"
 )
 _INVESTIGATOR = re.compile(
     rf"\b{_POLICE_WORD}\s+(?:(?:are|were|have|has|had|is|was|later|then|quickly|now|also)\s+)*"
     r"(?:investigating|appeal\w*|called|attended|arrested|said|say|says|believe\w*|launched|seized|"
     r"found|recovered|confirmed|charged|are|were|identified|released|rushed|responded|discovered)\b"
-    r"|\b(?:told|reported (?:it |this |the \w+ )?to|contacted|called|alerted|arrested by|helping|"
+    r"|\b(?:told|reported (?:it |this |the \w+ )?to|complained to|contacted|called|alerted|arrested by|helping|"
     r"assisting|charged by|detained by) (?:the )?(?:\w+ )?{_POLICE_WORD}\b",
     re.IGNORECASE,
 )
@@ -54,7 +61,8 @@ _MISCONDUCT_CONTEXT = re.compile(
 )
 _GENERIC = re.compile(
     r"\b(?:should|must|ought to|needs? to|if|whether|too many|every officer|any officer|all officers|"
-    r"we need|can't|cannot|would be)\b|\?\s*$",
+    r"we need|can't|cannot|would be)\b|\?\s*$"
+    r"|\bofficers (?:accused|who|that)\b[^.]{0,80}\b(?:are|remain)\b",
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(
@@ -73,6 +81,7 @@ LIST_CATEGORY = {
 _VIGIL = re.compile(
     r"\b(?:vigil|protest|demonstration)\s+for\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)|\b(?:her|his|their)\s+vigil\b"
 )
+_SPECIAL_MEASURES = re.compile(r"\bspecial measures\b", re.IGNORECASE)
 _OPERATION = re.compile(r"\bOperation\s+[A-Z][a-z]+\b")
 
 
@@ -82,6 +91,7 @@ class SentenceContext:
     start: int  # char offset of the sentence in the article
     text: str
     police_near: bool  # a police term in the previous or next sentence
+    police_prev: bool  # a police term in the previous sentence
     open_incident: bool  # the previous sentence produced a mention
     reference: dt.date | None
     from_metadata: bool
@@ -127,11 +137,18 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         if requires == "agent":
-            if not agent_ok(text, s, e, rule):
+            if not (
+                agent_ok(text, s, e, rule) or (ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
+            ):
                 continue
         elif not (tied or ctx.open_incident):
             continue
+        if _rule(rule).get("needs_finding") and not _FINDING.search(text):
+            continue
         hits.append((s, e, span.label_, span.kb_id_))
+    weak_only = all(_rule(h[3].split(":")[-1]).get("strength") == "weak" for h in hits)
+    if hits and weak_only and not ctx.open_incident:
+        hits = []
     items = [
         (m, LIST_CATEGORY.get(m.group("noun").lower(), "strip_search"))
         for m in _LIST_ITEM.finditer(text)
@@ -284,6 +301,8 @@ def _base_fields(doc: Doc, ctx: SentenceContext, hits) -> dict:
 def _mention(ctx, base, categories, subjects, officers, rule_id, extra_keys=()) -> Mention:
     keys = [f"subject:{_expand(s, ctx)}" for s in subjects]
     keys += [f"event:{op}" for op in base["operation"]]
+    if "institutional_failure" in categories and _SPECIAL_MEASURES.search(ctx.text):
+        keys += [f"event:special measures:{force.lower()}" for force in base["forces"]]
     if not subjects:
         keys += [f"officer:{_expand(o, ctx)}:{c}" for o in officers for c in categories]
         keys += [f"officer:{ctx.article_id}:{_expand(o, ctx)}" for o in officers]

@@ -143,6 +143,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             start=s,
             text=article.text[s:e],
             police_near=near,
+            police_prev=(j - 1) in police,
             open_incident=last_mention_sentence == j - 1,
             reference=resolve_ref,
             from_metadata=source == "metadata",
