@@ -18,13 +18,14 @@ from flows.model import Mention
 
 _POLICE_WORD = (
     r"(?:(?i:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
-    r"police|deput(?:y|ies)|troopers?|colleague)|Met|MPS)"
+    r"police|deputies|troopers?|colleague|deputy(?! (?:leader|head|prime|chief|director|editor|manager|mayor|governor|minister|chair\w*|commissioner|secretary|speaker)))|Met|MPS)"
 )
 _FINDING = re.compile(
     r"\b(?:found|finds|finding|concluded|conclusion|report|review|inquiry|inspection|inspectorate|"
     r"declared|labelled|branded|admitted|accepted|ruled|judged)\b",
     re.IGNORECASE,
 )
+_POLICE_IN_ACT = re.compile(r"\b(?:police|officers?)\b", re.IGNORECASE)
 _PRONOUN_AGENT = re.compile(r"\b[Tt]hey\s+(?:then\s+|later\s+|both\s+|all\s+|had\s+|have\s+)?$")
 _NOT_POLICE = r"(?<!prison )(?<!probation )(?<!customs )(?<!fire )(?<!border )(?<!security )(?<!medical )(?<!forensic )(?<!wellness )(?<!welfare )(?<!court )(?<!immigration )"
 _AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b({_POLICE_WORD})\b(?=[^.;:]{{0,70}}$)")
@@ -38,7 +39,8 @@ _GAP_BLOCK = re.compile(
     r"recovered|identified|named|confirmed|warned|tracked|caught|stopped|chased|detained|"
     r"suspects?|man|woman|boy|girl|gang|killer|attacker|gunman|driver|prob\w*|inquir\w*|over|into|"
     r"extremist|thief|robber|burglar|offender|prisoner|inmate|yob|thug|teenager|youth|"
-    r"someone|somebody|people|protesters?|rioters?|mob|crowd|praised|thanked)\b",
+    r"someone|somebody|people|protesters?|rioters?|mob|crowd|praised|thanked|within|hours|days|"
+    r"being|coastguards?|paramedics)\b",
     re.IGNORECASE,
 )
 _AGENT_AFTER = re.compile(
@@ -112,6 +114,8 @@ def police_tie(text: str) -> bool:
 
 def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
     """An officer is the doer: named just before the act (not as its victim) or after it with 'by'."""
+    if _POLICE_IN_ACT.search(text, start, end):
+        return True  # "a fatal police shooting"
     window = text[max(0, start - 90) : start]
     last = None
     for last in _AGENT_BEFORE.finditer(window):  # noqa: B007  (the police word nearest the act)

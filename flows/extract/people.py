@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_NAME = rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?{_UP}){{1,3}}"
+_NAME = rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?{_UP}){{1,5}}"
 PSEUDONYM = r"(?:Child|Officer|Patient|Person|Witness|Victim|Woman|Man|Girl|Boy|Pupil|Student|Colleague|Mr|Ms|Mrs|Miss|PC|Sergeant|Detainee|Complainant|Individual)\s+[A-Z](?![\w’'])"
 _HONORIFIC = r"(?:(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?\s+)"
 OFFICER_TITLES = (
@@ -160,9 +160,10 @@ def find_people(
         name = _strip_start_word(re.sub(r"\s+", " ", raw)).strip()
         if not name or _NOT_PERSON.search(name):
             continue
-        title = _TITLE_WORD.match(name)
-        if title and not re.fullmatch(PSEUDONYM, name):
-            name = name[title.end() :]
+        title = None
+        while (t := _TITLE_WORD.match(name)) and not re.fullmatch(PSEUDONYM, name):
+            title = title or t  # the first title decides the role
+            name = name[t.end() :]
         if " " not in name and not re.fullmatch(PSEUDONYM, name):
             continue
         s = s + raw.find(name.split()[0])
