@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -135,26 +136,39 @@ def neutralise_formula(value: str) -> str:
     return value
 
 
+def _json_lists(s: pd.Series) -> pd.Series:
+    """Each list as a JSON array of neutralised strings (memoised: lists repeat a lot)."""
+    memo: dict[tuple, str] = {}
+
+    def encode(v: Any) -> str:
+        key = tuple(v if isinstance(v, list) else list(v))
+        out = memo.get(key)
+        if out is None:
+            out = memo[key] = json.dumps([neutralise_formula(x) for x in key], ensure_ascii=False)
+        return out
+
+    return s.map(encode)
+
+
 def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     """The CSV form: lists as JSON arrays, dates as ISO dates, booleans as true/false, text neutralised."""
     out = pd.DataFrame(index=df.index)
     for c in columns(table):
         s = df[c["name"]]
         if c["arrow"] == "list<string>":
-            out[c["name"]] = s.map(
-                lambda v: json.dumps(
-                    [neutralise_formula(x) for x in (v if isinstance(v, list) else list(v))],
-                    ensure_ascii=False,
-                )
-            )
+            out[c["name"]] = _json_lists(s)
         elif c["arrow"] == "date32":
             out[c["name"]] = pd.to_datetime(s).dt.strftime("%Y-%m-%d").where(s.notna(), "")
         elif c["arrow"] == "bool":
-            out[c["name"]] = s.map(lambda v: "true" if v else "false")
+            out[c["name"]] = np.where(s.astype(bool).to_numpy(), "true", "false")
         elif c["arrow"] == "int64":
             out[c["name"]] = s.astype("int64")
         else:
-            out[c["name"]] = s.map(lambda v: "" if _isna(v) else neutralise_formula(str(v)))
+            # vectorised form of: "" if missing else neutralise_formula(str(v))
+            text = s.astype("string").fillna("")
+            out[c["name"]] = text.where(~text.str.startswith(FORMULA_PREFIXES), "'" + text).astype(
+                object
+            )
     return out
 
 
