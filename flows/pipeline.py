@@ -28,6 +28,7 @@ from schemas.checks import validate_tables
 from schemas.export import schema_fingerprint
 
 LOG = logging.getLogger("pmd")
+INLINE_BELOW_FILES = 50
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter:
@@ -261,20 +262,22 @@ def build_dataset(
         if cache_dir
         else None
     )
-    runner = BatchRunner(processes or min(2, os.cpu_count() or 1), trained)
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for rel in files:
+        hit = cache.lookup_file(raw_dir, rel) if cache is not None else None
+        if hit is not None:
+            results[rel] = hit
+        else:
+            todo.append(rel)
+    summary.cached_files = len(results)
+    summary.extracted_files = len(todo)
+    # A few changed files are extracted inline: starting worker processes costs more than they do.
+    workers = processes or min(2, os.cpu_count() or 1)
+    runner = BatchRunner(workers if len(todo) >= INLINE_BELOW_FILES else 1, trained)
     try:
         if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
-            runner.start()  # local workers load spaCy while the cache is consulted
-        results: dict[str, FileResult] = {}
-        todo: list[str] = []
-        for rel in files:
-            hit = cache.lookup_file(raw_dir, rel) if cache is not None else None
-            if hit is not None:
-                results[rel] = hit
-            else:
-                todo.append(rel)
-        summary.cached_files = len(results)
-        summary.extracted_files = len(todo)
+            runner.start()  # local workers load spaCy while the first batch is prepared
         futures = [
             ingest_and_extract.submit(b, raw_dir, runner) for b in _batches(todo, batch_size)
         ]
