@@ -103,6 +103,12 @@ def _schema_failures(name: str, df: pd.DataFrame) -> list[Failure]:
     return []
 
 
+def _failures(table: str, check: str, mask: pd.Series, reasons: pd.Series) -> list[Failure]:
+    """One Failure per row where mask is True (vectorised checks, loops only over failures)."""
+    hit = mask[mask.fillna(False).astype(bool)].index
+    return [Failure(table, check, int(i), str(reasons.loc[i])) for i in hit]
+
+
 def cross_table_failures(
     tables: Mapping[str, pd.DataFrame],
     texts: Mapping[str, str] | None = None,
@@ -117,117 +123,137 @@ def cross_table_failures(
     """
     inc, ev, art = tables["incidents"], tables["evidence"], tables["articles"]
     failures: list[Failure] = []
-    inc_ids = set(inc["incident_id"])
-    art_ids = set(art["article_id"])
-    for i, row in ev.iterrows():
-        if row["incident_id"] not in inc_ids:
-            failures.append(
-                Failure(
-                    "evidence", "incident exists", i, f"unknown incident_id {row['incident_id']}"
-                )
-            )
-        if row["article_id"] not in art_ids:
-            failures.append(
-                Failure("evidence", "article exists", i, f"unknown article_id {row['article_id']}")
-            )
-    with_evidence = set(ev["incident_id"])
-    ev_counts = ev.groupby("incident_id").size().to_dict()
-    ev_articles = ev.groupby("incident_id")["article_id"].agg(lambda s: sorted(set(s))).to_dict()
-    for i, row in inc.iterrows():
-        iid = row["incident_id"]
-        if iid not in with_evidence:
-            failures.append(Failure("incidents", "has evidence", i, f"{iid} has no evidence row"))
-            continue
-        if sorted(set(row["article_ids"])) != ev_articles.get(iid):
-            failures.append(
-                Failure(
-                    "incidents",
-                    "article_ids match evidence",
-                    i,
-                    f"{iid}: article_ids {row['article_ids']} != evidence articles {ev_articles.get(iid)}",
-                )
-            )
-        if int(row["evidence_count"]) != ev_counts.get(iid, 0):
-            failures.append(
-                Failure(
-                    "incidents",
-                    "evidence_count matches",
-                    i,
-                    f"{iid}: evidence_count {row['evidence_count']} != {ev_counts.get(iid, 0)}",
-                )
-            )
-        for aid in row["article_ids"]:
-            if aid not in art_ids:
-                failures.append(
-                    Failure("incidents", "article exists", i, f"{iid}: unknown article_id {aid}")
-                )
-    status = dict(zip(art["article_id"], art["status"], strict=False))
-    counts = ev.groupby("article_id")["incident_id"].nunique().to_dict()
-    for i, row in art.iterrows():
-        n = counts.get(row["article_id"], 0)
-        if row["status"] == "incidents_found" and n == 0:
-            failures.append(
-                Failure(
-                    "articles",
-                    "status agrees with evidence",
-                    i,
-                    f"{row['article_id']} is incidents_found but has no evidence",
-                )
-            )
-        if (
-            row["status"] != "incidents_found"
-            and n > 0
-            and status.get(row["article_id"]) == row["status"]
-        ):
-            failures.append(
-                Failure(
-                    "articles",
-                    "status agrees with evidence",
-                    i,
-                    f"{row['article_id']} is {row['status']} but has evidence",
-                )
-            )
-        if int(row["incident_count"]) != n:
-            failures.append(
-                Failure(
-                    "articles",
-                    "incident_count matches",
-                    i,
-                    f"{row['article_id']}: incident_count {row['incident_count']} != {n}",
-                )
-            )
+    inc_ids = pd.Index(inc["incident_id"])
+    art_ids = pd.Index(art["article_id"])
+    failures += _failures(
+        "evidence",
+        "incident exists",
+        ~ev["incident_id"].isin(inc_ids),
+        "unknown incident_id " + ev["incident_id"].astype(str),
+    )
+    failures += _failures(
+        "evidence",
+        "article exists",
+        ~ev["article_id"].isin(art_ids),
+        "unknown article_id " + ev["article_id"].astype(str),
+    )
+
+    grouped = ev.groupby("incident_id")
+    ev_counts = inc["incident_id"].map(grouped.size()).fillna(0).astype("int64")
+    ev_articles = inc["incident_id"].map(grouped["article_id"].agg(lambda s: tuple(sorted(set(s)))))
+    listed = inc["article_ids"].map(lambda v: tuple(sorted(set(v))) if isinstance(v, list) else ())
+    no_ev = ev_counts == 0
+    failures += _failures(
+        "incidents", "has evidence", no_ev, inc["incident_id"].astype(str) + " has no evidence row"
+    )
+    mismatch = ~no_ev & (listed != ev_articles)
+    failures += _failures(
+        "incidents",
+        "article_ids match evidence",
+        mismatch,
+        inc["incident_id"].astype(str)
+        + ": article_ids "
+        + listed.astype(str)
+        + " != evidence articles "
+        + ev_articles.astype(str),
+    )
+    wrong_n = ~no_ev & (inc["evidence_count"].astype("int64") != ev_counts)
+    failures += _failures(
+        "incidents",
+        "evidence_count matches",
+        wrong_n,
+        inc["incident_id"].astype(str)
+        + ": evidence_count "
+        + inc["evidence_count"].astype(str)
+        + " != "
+        + ev_counts.astype(str),
+    )
+    known = set(art_ids)
+    unknown = listed.map(lambda ids: [a for a in ids if a not in known])
+    failures += _failures(
+        "incidents",
+        "article exists",
+        unknown.map(bool),
+        inc["incident_id"].astype(str) + ": unknown article_id " + unknown.astype(str),
+    )
+
+    n = (
+        art["article_id"]
+        .map(ev.groupby("article_id")["incident_id"].nunique())
+        .fillna(0)
+        .astype("int64")
+    )
+    found = art["status"] == "incidents_found"
+    failures += _failures(
+        "articles",
+        "status agrees with evidence",
+        found & (n == 0),
+        art["article_id"].astype(str) + " is incidents_found but has no evidence",
+    )
+    failures += _failures(
+        "articles",
+        "status agrees with evidence",
+        ~found & (n > 0),
+        art["article_id"].astype(str) + " is " + art["status"].astype(str) + " but has evidence",
+    )
+    failures += _failures(
+        "articles",
+        "incident_count matches",
+        art["incident_count"].astype("int64") != n,
+        art["article_id"].astype(str)
+        + ": incident_count "
+        + art["incident_count"].astype(str)
+        + " != "
+        + n.astype(str),
+    )
     if texts is not None or spans is not None:
-        for i, row in ev.iterrows():
-            start, end = int(row["char_start"]), int(row["char_end"])
-            if texts is not None:
-                text = texts.get(row["article_id"])
-                span = None if text is None else text[start:end]
-            else:
-                span = spans.get((row["article_id"], start, end))  # type: ignore[union-attr]
-            if span is None:
-                failures.append(
-                    Failure("evidence", "quote matches text", i, f"no text for {row['article_id']}")
-                )
-                continue
-            if bool(row["is_redacted"]):
-                if len(span) == 0:
-                    failures.append(
-                        Failure(
-                            "evidence",
-                            "offsets in text",
-                            i,
-                            "redacted quote offsets fall outside the text",
-                        )
-                    )
-            elif span != row["quote"]:
+        failures += _quote_failures(ev, texts, spans)
+    return failures
+
+
+def _quote_failures(
+    ev: pd.DataFrame,
+    texts: Mapping[str, str] | None,
+    spans: Mapping[tuple[str, int, int], str] | None,
+) -> list[Failure]:
+    failures: list[Failure] = []
+    rows = zip(
+        ev.index,
+        ev["article_id"],
+        ev["char_start"],
+        ev["char_end"],
+        ev["quote"],
+        ev["is_redacted"],
+        strict=True,
+    )
+    for i, aid, start, end, quote, redacted in rows:
+        start, end = int(start), int(end)
+        if texts is not None:
+            text = texts.get(aid)
+            span = None if text is None else text[start:end]
+        else:
+            span = spans.get((aid, start, end))  # type: ignore[union-attr]
+        if span is None:
+            failures.append(Failure("evidence", "quote matches text", int(i), f"no text for {aid}"))
+        elif bool(redacted):
+            if len(span) == 0:
                 failures.append(
                     Failure(
                         "evidence",
-                        "quote matches text",
-                        i,
-                        f"quote != text[{row['char_start']}:{row['char_end']}] ({span[:40]!r}...)",
+                        "offsets in text",
+                        int(i),
+                        "redacted quote offsets fall outside the text",
                     )
                 )
+        elif span != quote:
+            failures.append(
+                Failure(
+                    "evidence",
+                    "quote matches text",
+                    int(i),
+                    f"quote != text[{start}:{end}] ({span[:40]!r}...)",
+                )
+            )
     return failures
 
 
