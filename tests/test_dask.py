@@ -36,8 +36,15 @@ def cluster(prefect_harness):
             os.environ["PREFECT_API_URL"] = previous
 
 
-def test_build_runs_on_a_dask_cluster(cluster, raw_dir: Path, tmp_path: Path):
+def test_build_runs_on_a_dask_cluster(
+    cluster, raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import flows.pipeline
     from flows.pipeline import build_dataset
+
+    # A runner asking for worker processes even for 5 files: inside the (daemonic) Dask worker
+    # it must run inline instead of failing to start a pool.
+    monkeypatch.setattr(flows.pipeline, "INLINE_BELOW_FILES", 1)
 
     shutil.copytree(raw_dir, tmp_path / "raw")
     runner = prefect_dask.DaskTaskRunner(address=cluster.scheduler_address)
@@ -45,7 +52,7 @@ def test_build_runs_on_a_dask_cluster(cluster, raw_dir: Path, tmp_path: Path):
         raw_dir=tmp_path / "raw",
         dataset_dir=tmp_path / "dataset",
         cache_dir=tmp_path / ".cache",
-        processes=2,  # inside a (daemonic) Dask worker the batch runs inline
+        processes=2,
         batch_size=2,  # several ingest_and_extract tasks, all on the cluster
         created_at="2026-01-01T00:00:00+00:00",
     )

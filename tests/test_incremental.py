@@ -84,6 +84,7 @@ def first(prefect_harness, workspace: Path, root: Path):
     pinned = code_version(root)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(flows.pipeline, "code_version", lambda _root: pinned)
+        mp.setattr(flows.pipeline, "INLINE_BELOW_FILES", 1)  # use the pool even for 25 files
         # Two worker processes shared by the flow's two task threads: the production path.
         yield _build(workspace, processes=2)
 
