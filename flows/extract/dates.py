@@ -116,10 +116,16 @@ _HINT = re.compile(
 )
 
 
-def find_dates_fast(text: str, margin: int = 50) -> list[DateExpr]:
+_INFER_HINT = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?\s+\d|\d\s+(?:of\s+)?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+)
+
+
+def find_dates_fast(text: str, margin: int = 50, hint: re.Pattern = _HINT) -> list[DateExpr]:
     """find_dates on windows around cheap hints only (month, weekday, year words): same result, faster."""
     windows: list[list[int]] = []
-    for m in _HINT.finditer(text):
+    for m in hint.finditer(text):
         s, e = max(0, m.start() - margin), min(len(text), m.end() + margin)
         if windows and s <= windows[-1][1]:
             windows[-1][1] = e
@@ -225,7 +231,7 @@ _YEAR = re.compile(
 def infer_reference_date(text: str) -> tuple[dt.date | None, str | None]:
     """Reference date of an undated article from its own text, and a sentence saying how."""
     years = [int(y) for y in _YEAR.findall(text)]
-    found = find_dates_fast(text)
+    found = find_dates_fast(text, hint=_INFER_HINT)
     combos = [d for d in found if d.weekday is not None and d.day and d.month and not d.year]
     if not years and not combos:
         return None, None

@@ -12,6 +12,7 @@ from flows.extract.resources import force_gazetteer, misconduct_rules, police_te
 CASE_NOUNS = ("murder", "killing", "death", "shooting", "abuse", "rape", "treatment", "case")
 
 
+# Words too common to trigger on: the prefilter picks another token of the rule instead.
 _STOPWORDS = frozenset(
     [
         "a",
@@ -52,6 +53,44 @@ _STOPWORDS = frozenset(
         "or",
         "not",
         "no",
+        "after",
+        "following",
+        "before",
+        "into",
+        "over",
+        "about",
+        "against",
+        "regarding",
+        "concerning",
+        "that",
+        "this",
+        "used",
+        "using",
+        "use",
+        "made",
+        "took",
+        "taking",
+        "sent",
+        "shared",
+        "posted",
+        "case",
+        "search",
+        "video",
+        "footage",
+        "image",
+        "images",
+        "photos",
+        "message",
+        "messages",
+        "comments",
+        "contact",
+        "response",
+        "serious",
+        "opened",
+        "fired",
+        "break",
+        "arrested",
+        "arrest",
     ]
 )
 
@@ -131,7 +170,8 @@ def misconduct_pattern() -> str:
         w, r = rule_trigger_words(rule)
         words.update(w)
         regexes.update(r)
-    return rf"\b(?:{trie_regex(words)}|{'|'.join(sorted(regexes))})\b"
+    alternatives = [trie_regex(words), *sorted(regexes)]
+    return rf"\b(?:{'|'.join(alternatives)})\b"
 
 
 @cache
