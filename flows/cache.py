@@ -6,11 +6,16 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.model import Article, ArticleExtraction
+
+SIDECAR_SUFFIX = (
+    ".meta.json"  # as flows.ingest.metadata.sidecar_paths: a.txt.meta.json, a.meta.json
+)
 
 # Everything whose change must invalidate cached extraction results.
 _CODE_GLOBS = (
@@ -46,14 +51,26 @@ def file_signature(path: Path) -> tuple[int, int] | None:
     """(size, mtime_ns) of a regular file and its .meta.json sidecars together; None when the
     file is missing or a symlink (such files are never cached).
 
-    Size is the sum and mtime the latest, so editing, adding or removing a sidecar changes it."""
+    Size is the sum and mtime the latest, so editing, adding or removing a sidecar changes it.
+    Plain os calls on strings: this runs once per raw file on every build."""
+    name = os.fspath(path)
     try:
-        if path.is_symlink():
-            return None
-        stats = [path.stat(), *(p.stat() for p in _sidecars(path))]
+        st = os.lstat(name)
     except OSError:
         return None
-    return sum(st.st_size for st in stats), max(st.st_mtime_ns for st in stats)
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    size, mtime = st.st_size, st.st_mtime_ns
+    for sidecar in {name + SIDECAR_SUFFIX, os.path.splitext(name)[0] + SIDECAR_SUFFIX}:
+        if sidecar == name:
+            continue
+        try:
+            side = os.stat(sidecar)
+        except OSError:
+            continue
+        if stat.S_ISREG(side.st_mode):
+            size, mtime = size + side.st_size, max(mtime, side.st_mtime_ns)
+    return size, mtime
 
 
 def content_sha256(path: Path) -> str | None:
