@@ -202,3 +202,21 @@ def test_trained_pipeline_is_optional_extra_signal(samples):
     assert "ner" in trained.pipe_names and "pmd_misconduct" in trained.pipe_names
     incidents, _ = link_mentions(extract_articles(samples, trained))
     assert len(_with_subject(incidents, "Sarah Everard")) == 1
+
+
+def test_sample_incidents_validate_against_the_published_schema(sample_run):
+    from schemas.tables import Incidents
+
+    _, incidents, evidence = sample_run
+    table = incidents.drop(columns=["incident_key"])
+    table.insert(0, "incident_id", [f"inc_{i:012x}" for i in range(len(table))])
+    table.insert(1, "title", "placeholder title")
+    Incidents.validate(table, lazy=True)
+    assert set(evidence["incident_key"]) == set(incidents["incident_key"])
+
+
+def test_empty_and_odd_texts_do_not_crash(nlp):
+    odd = ["", "   \n\n ", "Police." * 3, "\u00a0officer\u00a0tasered\u00a0", "?!" * 50]
+    extractions = extract_articles([make_article(t, f"{i}.txt") for i, t in enumerate(odd)], nlp)
+    assert len(extractions) == len(odd)
+    assert all(e.status_reason or e.mentions for e in extractions)

@@ -102,3 +102,11 @@ def test_no_mentions_gives_empty_frames():
     incidents, evidence = link_mentions([])
     assert incidents.empty and evidence.empty
     assert list(incidents.columns) == INCIDENT_COLUMNS
+
+
+def test_incident_frame_validates_against_the_published_schema(linked):
+    _, _, incidents, _ = linked
+    table = incidents.drop(columns=["incident_key"])
+    table.insert(0, "incident_id", [f"inc_{i:012x}" for i in range(len(table))])
+    table.insert(1, "title", "placeholder title")
+    Incidents.validate(table, lazy=True)

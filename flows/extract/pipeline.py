@@ -35,7 +35,9 @@ def load_nlp(trained: bool | None = None) -> Language:
     if trained:
         if not _trained_available():
             raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
-        nlp = spacy.load(TRAINED_NAME, exclude=["parser", "lemmatizer", "senter"])
+        nlp = spacy.load(
+            TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
+        )
         nlp.add_pipe("pmd_sentencizer", first=True)
     else:
         nlp = spacy.blank("en")
