@@ -99,6 +99,14 @@ class SentenceContext:
     from_metadata: bool
     known_officers: set[str] = field(default_factory=set)
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
+    oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
+
+
+OVERSIGHT = re.compile(
+    r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|Independent Office for Police Conduct|"
+    r"Independent Police Complaints Commission|Professional Standards|our investigators|"
+    r"our investigation|misconduct (?:hearing|meeting|proceedings|notices?))\b"
+)
 
 
 def police_tie(text: str) -> bool:
@@ -150,8 +158,15 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         if _rule(rule).get("needs_finding") and not _FINDING.search(text):
             continue
         hits.append((s, e, span.label_, span.kb_id_))
-    weak_only = all(_rule(h[3].split(":")[-1]).get("strength") == "weak" for h in hits)
-    if hits and weak_only and not ctx.open_incident:
+    hits = [
+        h
+        for h in hits
+        if _rule(h[3].split(":")[-1]).get("strength") != "oversight" or ctx.oversight
+    ]
+    weak_only = all(
+        _rule(h[3].split(":")[-1]).get("strength") in ("weak", "oversight") for h in hits
+    )
+    if hits and weak_only and not (ctx.open_incident or ctx.oversight):
         hits = []
     items = [
         (m, LIST_CATEGORY.get(m.group("noun").lower(), "strip_search"))

@@ -13,7 +13,7 @@ from spacy.language import Language
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.dates import infer_reference_date
-from flows.extract.mentions import SentenceContext, build_mentions
+from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions
 from flows.extract.people import find_people, normalise_name
 from flows.extract.sentences import split_sentences
 from flows.extract.triggers import sentence_hits
@@ -137,6 +137,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
     )
     officers, full_names = _name_index(article.text, spans, candidates)
     last_mention_sentence = -10
+    oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
     for j, near in candidates:
         doc = next(processed)
         s, e = spans[j]
@@ -146,6 +147,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             text=article.text[s:e],
             police_near=near,
             police_prev=(j - 1) in police,
+            oversight=oversight,
             open_incident=last_mention_sentence == j - 1,
             reference=resolve_ref,
             from_metadata=source == "metadata",
