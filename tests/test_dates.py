@@ -130,6 +130,8 @@ def test_may_the_verb_is_not_a_date():
         ("In 2022, racist messages shared by officers came to light.", "report"),
         ("LONDON, March 14 (Newswire) - An officer was jailed.", "report"),
         ("In March 2021, a serving officer murdered her.", "incident"),
+        ("He was dismissed after a gross misconduct hearing in January.", "report"),
+        ("The constable was jailed on 4 May for the assault.", "report"),
         ("The officer punched him on 3 August 2022.", "incident"),
     ],
 )

@@ -220,3 +220,17 @@ def test_empty_and_odd_texts_do_not_crash(nlp):
     extractions = extract_articles([make_article(t, f"{i}.txt") for i, t in enumerate(odd)], nlp)
     assert len(extractions) == len(odd)
     assert all(e.status_reason or e.mentions for e in extractions)
+
+
+def test_article_force_fills_mentions_that_name_none(nlp):
+    text = (
+        "Cleveland Police has apologised to a family after a review.\n"
+        "The review found that officers had failed to investigate the disappearance of Amy Lowe."
+    )
+    (ext,) = extract_articles([make_article(text)], nlp)
+    failure = [m for m in ext.mentions if "investigative_failure" in m.categories]
+    assert failure and failure[0].police_forces == ["Cleveland Police"]
+    mixed = text + "\nKent Police said it was not involved."
+    (ext2,) = extract_articles([make_article(mixed)], nlp)
+    failure2 = [m for m in ext2.mentions if "investigative_failure" in m.categories]
+    assert failure2 and failure2[0].police_forces == []

@@ -216,6 +216,10 @@ def date_role(text: str, expr: DateExpr) -> str:
         return "bound"
     if _DATELINE.match(text[: expr.start]):
         return "report"
+    procedural = date_rules().get("procedural_before", [])
+    words = re.findall(r"[a-z]+", before)[-4:]
+    if any(w in procedural for w in words):
+        return "report"
     clause = _clause_after(text, expr.end)
     subject_first, verb, passive = _report_regexes()
     if (subject_first.search(clause) and verb.search(clause)) or passive.search(clause):

@@ -13,6 +13,7 @@ from spacy.language import Language
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.dates import infer_reference_date
+from flows.extract.forces import find_forces
 from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions
 from flows.extract.people import find_people, normalise_name
 from flows.extract.sentences import split_sentences
@@ -75,6 +76,18 @@ def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]
             for part in (words[0], words[-1]):
                 parts.setdefault(part, set()).add(full)
     return officers, {k: next(iter(v)) for k, v in parts.items() if len(v) == 1}
+
+
+def _fill_article_force(text: str, mentions, police_context: bool) -> None:
+    """Mentions naming no force get the article's force when the article names exactly one."""
+    if not mentions or all(m.police_forces for m in mentions):
+        return
+    forces = {name for _, _, name in find_forces(text, police_context)}
+    if len(forces) == 1:
+        (force,) = forces
+        for m in mentions:
+            if not m.police_forces:
+                m.police_forces = [force]
 
 
 def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.date | None]:
@@ -158,6 +171,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)
+    _fill_article_force(article.text, ext.mentions, bool(police))
     if not ext.mentions:
         ext.status_reason = (
             "no police misconduct terms"
