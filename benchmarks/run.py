@@ -27,6 +27,18 @@ from benchmarks.corpus import add_article, build_corpus  # noqa: E402
 STAGES = ("discover", "ingest_extract", "link", "assemble", "validate", "publish")
 
 
+def _kind(proc, me) -> str:
+    """What a process of the build's tree is, for the memory breakdown."""
+    if proc.pid == me.pid:
+        return "flow process"
+    cmd = " ".join(proc.cmdline())
+    if "uvicorn" in cmd or "prefect server" in cmd:
+        return "prefect server"
+    if "spawn_main" in cmd:
+        return "extraction workers"
+    return "other"
+
+
 class PeakRss:
     """Peak resident memory of this process plus all its descendants, sampled every 0.1 s.
 
@@ -34,21 +46,24 @@ class PeakRss:
 
     def __init__(self, interval: float = 0.1):
         self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self.breakdown: dict[str, int] = {}
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
-    def _sample(self) -> int:
+    def _sample(self) -> dict[str, int]:
         import psutil
 
         me = psutil.Process()
-        total = 0
+        parts: dict[str, int] = {}
         for p in [me, *me.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
-        return total
+                parts[_kind(p, me)] = parts.get(_kind(p, me), 0) + p.memory_info().rss
+        return parts
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            parts = self._sample()
+            if sum(parts.values()) > self.peak:
+                self.peak, self.breakdown = sum(parts.values()), parts
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -90,6 +105,7 @@ def one_build(workdir: Path, processes: int, batch_size: int) -> dict:
             created_at="2024-01-01T00:00:00+00:00",
         )
     summary["peak_rss_bytes"] = rss.peak
+    summary["peak_rss_breakdown_mib"] = {k: round(v / 2**20) for k, v in rss.breakdown.items()}
     return summary
 
 
@@ -172,6 +188,7 @@ def row(kind: str, n: int, words: int, s: dict, processes: int) -> dict:
         "words_per_cpu_second": round(words / max(s["cpu_seconds"], 1e-9)),
         "load_average_1min_after": s["load_average"],
         "peak_rss_mib": round(s["peak_rss_bytes"] / 2**20),
+        "peak_rss_breakdown_mib": s.get("peak_rss_breakdown_mib", {}),
         "extracted_files": s["extracted_files"],
         "cached_files": s["cached_files"],
         "incidents": s["incidents"],
