@@ -69,9 +69,9 @@ class BuildSummary:
     def lines(self) -> list[str]:
         a = self.articles
         out = [
-            f"files seen {self.files_seen}: articles with incidents {a.get('incidents_found', 0)}, "
-            f"no incident {a.get('no_incident', 0)}, duplicates {a.get('duplicate', 0)}, "
-            f"quarantined {a.get('quarantined', 0)}",
+            f"files seen {self.files_seen} (articles {sum(a.values())}): "
+            f"with incidents {a.get('incidents_found', 0)} + no incident {a.get('no_incident', 0)} + "
+            f"duplicates {a.get('duplicate', 0)} + quarantined {a.get('quarantined', 0)}",
             f"extracted {self.extracted_files} file(s), {self.cached_files} from cache",
             f"incidents {self.incidents} ({self.evidence} evidence rows): new {self.incidents_added}, "
             f"changed {self.incidents_changed}, retracted/removed {self.incidents_removed}",
@@ -131,8 +131,46 @@ def assign_stable_ids(incidents_k: pd.DataFrame, evidence_k: pd.DataFrame, datas
 
     previous = load_latest_release(dataset_dir)
     never = retired_incident_ids(dataset_dir) if previous else set()
-    incidents, evidence = assign_incident_ids(incidents_k, evidence_k, previous, never)
+    matching = _with_retired_evidence(previous, dataset_dir, never)
+    incidents, evidence = assign_incident_ids(incidents_k, evidence_k, matching, never)
     return incidents, evidence, previous
+
+
+def _with_retired_evidence(previous, dataset_dir: Path, retired: set[str]):
+    """The latest release, plus the last published evidence of every retired incident.
+
+    A retracted or merged-away incident that extraction finds again gets its old id back (so the
+    correction that retired it applies again) instead of a fresh id; a retired id is never given
+    to a different incident."""
+    if previous is None or not retired:
+        return previous
+    import dataclasses
+    import json
+
+    import pyarrow.parquet as pq
+
+    index = json.loads((dataset_dir / "index.json").read_text(encoding="utf-8"))
+    wanted, found = set(retired), []
+    for release in sorted(index["releases"], key=lambda r: _semver(r["version"]), reverse=True):
+        if not wanted:
+            break
+        path = dataset_dir / release["version"] / "evidence.parquet"
+        if not path.exists():
+            continue
+        ev = pq.read_table(
+            path, columns=["incident_id", "article_id", "char_start", "char_end"]
+        ).to_pandas()
+        ev = ev[ev["incident_id"].isin(wanted)]
+        found.append(ev)
+        wanted -= set(ev["incident_id"])
+    if not found:
+        return previous
+    evidence = pd.concat([previous.tables["evidence"], *found], ignore_index=True)
+    return dataclasses.replace(previous, tables={**previous.tables, "evidence": evidence})
+
+
+def _semver(version: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in version.split("."))
 
 
 @task
@@ -188,22 +226,27 @@ def publish_release(
     created_at: str,
 ):
     """Write an immutable release (or nothing, when nothing changed) and update index.json."""
-    from flows.publish import diff_tables, next_version, write_release
+    from flows.publish import ReleaseExists, diff_tables, next_version, read_index, write_release
     from flows.site import render_dataset_index, render_release_extras
 
     changes = diff_tables(previous.tables if previous else None, tables)
     version = next_version(previous, schema_fingerprint(), changes)
     if version is None:
         return None, changes
-    write_release(
-        dataset_dir,
-        version,
-        tables,
-        changes,
-        created_at=created_at,
-        corrections=corrections,
-        extras=render_release_extras,
-    )
+    try:
+        write_release(
+            dataset_dir,
+            version,
+            tables,
+            changes,
+            created_at=created_at,
+            corrections=corrections,
+            extras=render_release_extras,
+        )
+    except ReleaseExists:
+        # A retried attempt after a crash between rename and index update: recovery completed it.
+        if read_index(dataset_dir).get("latest") != version:
+            raise
     render_dataset_index(dataset_dir)
     return version, changes
 

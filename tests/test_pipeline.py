@@ -127,3 +127,29 @@ def test_published_parquet_types(first_build, workspace: Path):
     assert str(schema.field("categories").type).startswith("list<")
     csv = pd.read_csv(workspace / "dataset" / "1.0.0" / "incidents.csv")
     assert all(json.loads(v) is not None for v in csv["categories"])
+
+
+def test_a_correction_alone_gives_a_patch_release_and_the_retracted_id_is_never_reused(
+    first_build, workspace: Path
+):
+    latest = json.loads((workspace / "dataset" / "index.json").read_text())["latest"]
+    before = load_release(latest, workspace / "dataset")
+    target = sorted(before["incidents"]["incident_id"])[0]
+    corrections = workspace / "dataset" / "corrections.yaml"
+    corrections.write_text(
+        "- id: C0001\n  date: 2026-01-02\n  reason: Test retraction of a misread sentence.\n"
+        f"  action: retract\n  incident_id: {target}\n",
+        encoding="utf-8",
+    )
+    summary = _build(workspace)
+    major, minor, patch = (int(x) for x in latest.split("."))
+    assert summary["release"] == f"{major}.{minor}.{patch + 1}"
+    assert summary["corrections_applied"] == 1
+    after = load_release(summary["release"], workspace / "dataset")
+    assert target not in set(after["incidents"]["incident_id"])
+    assert target not in set(after["evidence"]["incident_id"])
+    changelog = (workspace / "dataset" / summary["release"] / "CHANGELOG.md").read_text()
+    assert "C0001" in changelog and "Test retraction" in changelog
+    # The next build applies the same correction again and publishes nothing new.
+    again = _build(workspace)
+    assert again["release"] is None
