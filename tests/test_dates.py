@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from flows.extract.dates import date_role, find_dates, infer_reference_date, resolve
+from flows.extract.dates import (
+    consistent_dates,
+    date_role,
+    find_dates,
+    infer_reference_date,
+    resolve,
+)
 
 D = dt.date
 REF = D(2022, 7, 6)
@@ -36,13 +42,13 @@ REF = D(2022, 7, 6)
         (
             "It happened last year.",
             REF,
-            False,
+            True,
             (D(2021, 1, 1), D(2021, 12, 31), "year", "last year"),
         ),
         (
             "Earlier this year, he was sacked.",
             REF,
-            False,
+            True,
             (D(2022, 1, 1), D(2022, 12, 31), "year", "Earlier this year"),
         ),
         (
@@ -84,7 +90,7 @@ REF = D(2022, 7, 6)
         (
             "last month the officer resigned",
             D(2024, 1, 10),
-            False,
+            True,
             (D(2023, 12, 1), D(2023, 12, 31), "month", "last month"),
         ),
     ],
@@ -103,6 +109,9 @@ def test_date_expressions(sentence, reference, metadata, expected):
             D(2024, 1, 10),
         ),  # needs a real publication date
         ("On 28 June, officers were called.", None),  # no year anywhere
+        ("It happened last year.", REF),  # an inferred reference date is not reliable enough
+        ("Earlier this year, the deputy was fired.", REF),
+        ("The trooper resigned last month.", REF),
     ],
 )
 def test_unresolvable_dates_stay_empty(sentence, reference):
@@ -133,11 +142,30 @@ def test_may_the_verb_is_not_a_date():
         ("He was dismissed after a gross misconduct hearing in January.", "report"),
         ("The constable was jailed on 4 May for the assault.", "report"),
         ("The officer punched him on 3 August 2022.", "incident"),
+        (
+            "On 28 June, the inspectorate placed the force in special measures after a string of failings.",
+            "report",
+        ),
+        (
+            "The messages were uncovered by an investigation, dubbed Operation Kestrel, that began in 2019.",
+            "report",
+        ),
+        ("A probe into the deputies' conduct was launched in March 2020.", "report"),
+        ("The sheriff's deputies opened fire on 12 May 2021.", "incident"),
+        ("In 2019 the sergeant started harassing a junior colleague.", "incident"),
     ],
 )
 def test_date_roles(sentence, role):
     expr = find_dates(sentence)[0]
     assert date_role(sentence, expr) == role
+
+
+def test_dates_that_cannot_be_one_event_are_inconsistent():
+    texts = "Allegations were handled by Avon and Somerset Police in 2016, and by Dorset Police in 2020."
+    periods = [resolve(e, None) for e in find_dates(texts)]
+    assert len(periods) == 2 and not consistent_dates(periods)
+    nested = [resolve(e, None) for e in find_dates("In March 2020, on 14 March 2020, he was shot.")]
+    assert consistent_dates(nested)
 
 
 def test_reference_date_from_weekday_fit():

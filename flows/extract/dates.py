@@ -161,8 +161,8 @@ def resolve(
     if expr.needs_metadata and not from_metadata:
         return None
     if expr.relative:
-        if reference is None:
-            return None
+        if reference is None or not from_metadata:
+            return None  # "last year" against an inferred reference date is a guess
         unit, offset = expr.relative
         if unit == "year":
             return _period(reference.year + offset)
@@ -187,6 +187,15 @@ def resolve(
     return res
 
 
+def consistent_dates(periods: list[Resolved]) -> bool:
+    """True when the periods can denote one event: each overlaps the most precise one.
+    ('Kent Police in 2015, and the MPS in 2021' is two dates for one incident: none is its date.)"""
+    if not periods:
+        return True
+    best = min(periods, key=lambda r: (r.end - r.start, r.start))
+    return all(r.start <= best.end and best.start <= r.end for r in periods)
+
+
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,},\s*$")
 
 
@@ -208,6 +217,19 @@ def _report_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return subject_first, verb, passive
 
 
+@cache
+def _procedure_start() -> re.Pattern:
+    rules = date_rules()
+    nouns = "|".join(re.escape(n) for n in rules["procedure_nouns"])
+    verbs = "|".join(re.escape(v) for v in rules["procedure_start_verbs"])
+    return re.compile(rf"\b(?:{nouns})\b[^.;]{{0,70}}\b(?:{verbs})\s+$", re.I)
+
+
+def _started_procedure(before: str) -> bool:
+    """'an investigation ... that began in 2018': the date is when the procedure started."""
+    return bool(_procedure_start().search(before))
+
+
 def date_role(text: str, expr: DateExpr) -> str:
     """'incident', 'bound' (since/until...: not when it happened) or 'report' (publication of findings)."""
     excluded = {p.lower() for p in date_rules()["excluded_prefixes"]}
@@ -219,6 +241,8 @@ def date_role(text: str, expr: DateExpr) -> str:
     procedural = date_rules().get("procedural_before", [])
     words = re.findall(r"[a-z]+", before)[-4:]
     if any(w in procedural for w in words):
+        return "report"
+    if _started_procedure(text[max(0, expr.start - 90) : expr.start]):
         return "report"
     clause = _clause_after(text, expr.end)
     subject_first, verb, passive = _report_regexes()

@@ -227,6 +227,10 @@ def _incident(key: str, members: list[Mention]) -> dict:
     best = max(
         dated, key=lambda m: (_PRECISION[m.date_precision], -m.date_start.toordinal()), default=None
     )
+    if best and not all(
+        m.date_start <= best.date_end and best.date_start <= m.date_end for m in dated
+    ):
+        best = None  # sources disagree on when it happened: unknown beats wrong
     officers = _drop_partial_names(_unique(o for m in members for o in m.officers))
     officer_keys = {o.lower() for o in officers}
     subjects = _unique(s for m in members for s in m.subjects if s.lower() not in officer_keys)

@@ -9,7 +9,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from flows.extract.dates import date_role, find_dates, resolve
+from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
 from flows.extract.resources import MISCONDUCT_RULES, misconduct_rules
@@ -296,16 +296,14 @@ def _base_fields(doc: Doc, ctx: SentenceContext, hits) -> dict:
     forces = _unique(s.label_ for s in doc.spans.get("forces", []))
     locs = list(doc.spans.get("location", []))
     outcome, outcome_text, out_status, _ = find_outcome(text)
-    categories = {h[2] for h in hits}
-    date = None
+    dated = []
     for expr in find_dates(text):
-        role = date_role(text, expr)
-        if role == "bound" or (role == "report" and "institutional_failure" not in categories):
+        if date_role(text, expr) != "incident":
             continue
         res = resolve(expr, ctx.reference, ctx.from_metadata)
         if res is not None:
-            date = (res, expr.text.strip())
-            break
+            dated.append((res, expr.text.strip()))
+    date = dated[0] if dated and consistent_dates([d[0] for d in dated]) else None
     return {
         "forces": forces,
         "location": locs[0].text if locs else None,

@@ -105,6 +105,8 @@ def date_rules() -> dict[str, Any]:
         "excluded_prefixes",
         "report_subjects",
         "report_verbs",
+        "procedure_nouns",
+        "procedure_start_verbs",
     ):
         if key not in data:
             raise RuleFileError(f"date_rules.v1.yaml: missing {key!r}")
