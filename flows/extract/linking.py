@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pandas as pd
@@ -94,8 +95,8 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             continue
         prev = mentions[i - 1] if i > 0 else None
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        after_prev = prev is not None and _follows(prev, m)
-        before_next = nxt is not None and _follows(m, nxt)
+        after_prev = prev is not None and _follows(prev, m) and _related(prev, m)
+        before_next = nxt is not None and _follows(m, nxt) and _related(m, nxt)
         joined = after_prev or before_next
         if after_prev and (prev.link_keys or not before_next or not nxt.link_keys):
             uf.union(
@@ -201,6 +202,22 @@ def _attach_headlines(mentions: list[Mention], uf: _UnionFind) -> None:
             if set(other.categories) & set(m.categories):
                 uf.union(i, j)
                 break
+
+
+def _related(a: Mention, b: Mention) -> bool:
+    """Neighbouring sentences continue one incident only when they share a category
+    (a generic 'other_misconduct' sentence continues anything)."""
+    ca, cb = set(a.categories), set(b.categories)
+    if ca & cb or ca <= _GENERIC_CATS or cb <= _GENERIC_CATS:
+        return True
+    return bool(_ANAPHORA.match(b.quote))  # "This treatment came after...", "The list goes on"
+
+
+_GENERIC_CATS = {"other_misconduct"}
+_ANAPHORA = re.compile(
+    r"\s*(?:(?:And|But|Then|Later|Afterwards),?\s+)?(?:This(?!\s+(?:year|week|month|morning|weekend))|It|"
+    r"He|She|They|The list|The officers?|The incident)\b"
+)
 
 
 def _follows(a: Mention, b: Mention) -> bool:

@@ -33,6 +33,10 @@ _PASSIVE_GAP = re.compile(
     r"^\s+(?:(?:have|has|had)\s+)?(?:was|were|been|being|is|are|got|get)\s+(?:\w+ly\s+)?$"
 )
 
+# "officers like Jane Doe (caught stealing ...)": a named officer and what they did, in brackets
+_NAMED_EXAMPLE = re.compile(
+    r"^\s+(?:like|such as|including|named)\s+(?:[A-Z][\w’'-]+\s+){1,3}\((?:\w+\s+){0,2}$"
+)
 _GAP_BLOCK = re.compile(
     r"\b(?:said|say|says|told|arrest\w*|believe\w*|appeal\w*|called|found|discovered|investigat\w*|"
     r"after|when|where|because|responded|attended|launched|searching|looking|hunt\w*|seized|"
@@ -45,7 +49,7 @@ _GAP_BLOCK = re.compile(
 )
 _AGENT_AFTER = re.compile(
     rf"^(?:(?!\bby\b)[^.;:]){{0,45}}?\bby\s+(?:(?:a|an|the|two|three|several|fellow|his|her|their|"
-    rf"serving|former|off-duty|armed|male|female|white|senior|Met|US|[A-Z][a-z]+|[a-z]+)\s+){{0,3}}"
+    rf"serving|former|off-duty|armed|male|female|white|senior|more|Met|US|[A-Z][a-z]+|[a-z]+)\s+){{0,4}}"
     rf"{_POLICE_WORD}\b"
 )
 _INVESTIGATOR = re.compile(
@@ -130,7 +134,7 @@ def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
         pass
     gap = window[last.end(1) :] if last else None
     active = gap is not None and (_rule(rule_id).get("passive_ok") or not _PASSIVE_GAP.match(gap))
-    if active and not _GAP_BLOCK.search(gap):
+    if active and (not _GAP_BLOCK.search(gap) or _NAMED_EXAMPLE.match(gap)):
         return True
     return bool(_AGENT_AFTER.search(text[end : end + 110]))
 
@@ -173,6 +177,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         for m in _LIST_ITEM.finditer(text)
     ]
     distinct_items = {normalise_name(m.group("name")) for m, _ in items}
+    examples = _examples(text) if hits else []
     is_list = len(distinct_items) >= 2 and (tied or ctx.police_near or hits)
     if not hits and not is_list:
         return []
@@ -199,6 +204,11 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     if not (subjects or officers) and _GENERIC.search(text):
         return []
     base = _base_fields(doc, ctx, hits)
+    named = examples if any(x in subjects for x in examples) else []
+    if not is_list and len(named) >= 2:
+        categories = _unique(h[2] for h in hits)
+        out = [_mention(ctx, base, categories, [x], [], hits[0][3]) for x in named]
+        return _dedupe(out)
     if is_list:
         out = []
         for m, cat in items:
@@ -235,6 +245,23 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             return out
         rule_id = next(h[3] for h in hits if h[2] != "protest_policing")
     out.append(_mention(ctx, base, categories, subjects, officers, rule_id))
+    return out
+
+
+_EXAMPLES = re.compile(
+    r"\b(?:such as|including|like|namely)\s+(?P<names>(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|"
+    r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)"
+    r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|"
+    r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?))*)"
+)
+
+
+def _examples(text: str) -> list[str]:
+    """Names listed as separate cases: 'searches of children such as Child Q and Jane Doe'."""
+    out = []
+    for m in _EXAMPLES.finditer(text):
+        out += [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m.group("names"))]
     return out
 
 

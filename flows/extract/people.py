@@ -23,7 +23,10 @@ COMMENTATOR_TITLES = (
 _SPEECH = r"(?:said|says|told|tells|added|adds|admitted|explained|stated|warned|wrote|argued|claimed|insisted|acknowledged|denied|continues|continued|commented)"
 
 NAME_RE = re.compile(rf"(?:{_HONORIFIC})?(?P<name>{PSEUDONYM}|{_NAME})(?:['’]s)?")
-_OFFICER_BEFORE = re.compile(rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$")
+_OFFICER_BEFORE = re.compile(
+    rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$"
+    r"|\b(?:officers|policemen|constables|cops|deputies)\s+(?:like|such as|including)\s+$"
+)
 _OFFICER_AFTER = re.compile(
     r"^(?:,\s*\d+,)?,?\s*(?:a|an|the|who was a|who is a)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:police\s+)?(?:officer|constable|policeman|policewoman|sergeant|detective|PC)\b"
@@ -43,10 +46,11 @@ _SUBJECT_BEFORE = re.compile(
     r"(?:(?:\d+-year-old|detainee|prisoner|teenager|student|motorist|driver|protester|pensioner|"
     r"schoolboy|schoolgirl|father|mother|man|woman|boy|girl)\s+)*$"
     r"|\b\d+-year-old\s+$|\bof\s+$|\band\s+$"
+    r"|\b(?:identified as|named as|a man,|a woman,|the man,|the woman,|suspect,|teenager,|driver,)\s+$"
 )
 _SUBJECT_AFTER = re.compile(
     r"^(?:['’]s?\s+(?:death|murder|killing|disappearance|family|body|bodies|treatment|arrest|case)"
-    r"|,\s*\d{1,2},|\s+(?:\([^)]*\)\s+)?(?:was|were|had been|has been)\s+(?:\w+ly\s+)?['‘]?"
+    r"|,\s*\d{1,2},|\s*(?:\([^)]*\)\s+)?(?:,\s*who\s+)?(?:was|were|had been|has been)\s+['‘]?(?:\w+ly\s+)?['‘]?"
     r"(?:killed|shot|murdered|raped|tasered|restrained|strip-searched|assaulted|arrested|detained|"
     r"stopped|handcuffed|attacked|injured|harassed|abused)|\s+died\b)"
 )

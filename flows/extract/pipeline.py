@@ -63,13 +63,14 @@ def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]
     parts: dict[str, set[str]] = {}
     chosen = sorted({k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)})
     people = [p for k in chosen for p in find_people(text[spans[k][0] : spans[k][1]])]
+    speakers = {normalise_name(n) for _, _, n, role in people if role == "commentator"}
     for _, _, name, role in people:
         full = normalise_name(name)
         if role == "officer":
             officers.add(full)
         words = full.split()
         if (
-            role in ("officer", "subject")
+            (role in ("officer", "subject") or (role == "other" and full not in speakers))
             and len(words) >= 2
             and not re.fullmatch(r"\w+ [a-z]", full)
         ):
