@@ -68,7 +68,8 @@ _MISCONDUCT_CONTEXT = re.compile(
 _GENERIC = re.compile(
     r"\b(?:should|must|ought to|needs? to|if|whether|too many|every officer|any officer|all officers|"
     r"we need|can't|cannot|would be)\b|\?\s*$"
-    r"|\bofficers (?:accused|who|that)\b[^.]{0,80}\b(?:are|remain)\b",
+    r"|\bofficers (?:accused|who|that)\b[^.]{0,80}\b(?:are|remain)\b"
+    r"|\b(?:more than|at least|over|nearly|almost|some)\s+[\d,]+\s+(?:people|deaths|officers|cases|complaints)\b",
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(
