@@ -109,8 +109,12 @@ class SentenceContext:
 
 OVERSIGHT = re.compile(
     r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|Independent Office for Police Conduct|"
-    r"Independent Police Complaints Commission|Professional Standards|our investigators|"
-    r"our investigation|misconduct (?:hearing|meeting|proceedings|notices?))\b"
+    r"Independent Police Complaints Commission|Professional Standards|"
+    r"(?i:our investigat\w*|our (?:casework|lead) \w+|misconduct (?:hearing|meeting|proceedings|notices?)|"
+    r"(?:we|investigators?) (?:reviewed|gathered|obtained|examined|analysed|interviewed|investigated|"
+    r"considered|took (?:witness )?statements)|(?:during|as part of|throughout) (?:the|our|this) investigation|"
+    r"death or serious injury|(?:identified|organisational) learning|case to answer|"
+    r"no indication (?:that )?any (?:person|police|officer|individual|member)))\b"
 )
 
 
@@ -168,6 +172,9 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         for h in hits
         if _rule(h[3].split(":")[-1]).get("strength") != "oversight" or ctx.oversight
     ]
+    if any(_rule(h[3].split(":")[-1]).get("strength") != "oversight" for h in hits):
+        # an oversight-only event word adds nothing to a sentence a real rule already matched
+        hits = [h for h in hits if _rule(h[3].split(":")[-1]).get("strength") != "oversight"]
     weak_only = all(
         _rule(h[3].split(":")[-1]).get("strength") in ("weak", "oversight") for h in hits
     )
