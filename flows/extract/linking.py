@@ -214,6 +214,15 @@ def _related(a: Mention, b: Mention) -> bool:
 
 
 _GENERIC_CATS = {"other_misconduct"}
+_CLEARING = {"no_case_to_answer", "no_further_action", "acquitted", "management_action"}
+_ESTABLISHING = {
+    "misconduct_found",
+    "written_warning",
+    "gross_misconduct_found",
+    "dismissed",
+    "convicted",
+    "apology",
+}
 _ANAPHORA = re.compile(
     r"\s*(?:(?:And|But|Then|Later|Afterwards),?\s+)?(?:This(?!\s+(?:year|week|month|morning|weekend))|It|"
     r"He|She|They|The list|The officers?|The incident)\b"
@@ -262,6 +271,9 @@ def _incident(key: str, members: list[Mention]) -> dict:
         if "alleged" in statuses
         else "unknown"
     )
+    outcomes = {m.outcome for m in members}
+    if outcomes & _CLEARING and not outcomes & _ESTABLISHING:
+        status = "alleged"  # investigated and cleared ("no case to answer"), nothing established
     locations = Counter(m.location for m in members if m.location)
     article_ids = sorted({m.article_id for m in members})
     return {

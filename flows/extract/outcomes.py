@@ -15,7 +15,14 @@ _ALLEGED = re.compile(
 _ESTABLISHED = re.compile(
     r"\b(?:found that|finding that|findings?|revealed that|revealing that|concluded|conclusion|"
     r"admitted|admits|apologi[sz]ed|confirmed|convicted|guilty|jailed|dismissed for|sacked|"
-    r"identified|uncovered|discovered)\b",
+    r"uncovered)\b",
+    re.IGNORECASE,
+)
+
+
+_CLEARED = re.compile(
+    r"\b(?:no case to answer|no indication|not (?:proven|proved|upheld|substantiated)|no misconduct|"
+    r"found no (?:evidence of )?misconduct|management action|unsatisfactory performance)",
     re.IGNORECASE,
 )
 
@@ -36,6 +43,8 @@ def find_outcome(text: str) -> tuple[str | None, str | None, str | None, tuple[i
 
 def allegation_status(text: str, outcome_status: str | None) -> str:
     """established when a finding/conviction/admission/conclusion is reported, alleged for claims."""
+    if outcome_status == "alleged" and _CLEARED.search(text):
+        return "alleged"  # investigated and not established: "no case to answer", "not upheld"
     if outcome_status == "established" or _ESTABLISHED.search(text):
         return "established"
     if outcome_status == "alleged" or _ALLEGED.search(text):

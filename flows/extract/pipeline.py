@@ -12,8 +12,10 @@ from spacy.language import Language
 
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.components import CONTEXT_KEY
+from flows.extract.continuation import join_continuations, outcome_continuations
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
+from flows.extract.linking import link_mentions
 from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions
 from flows.extract.people import find_people, normalise_name
 from flows.extract.sentences import split_sentences
@@ -151,6 +153,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
     )
     officers, full_names = _name_index(article.text, spans, candidates)
     last_mention_sentence = -10
+    sentence_of: list[int] = []
     oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
     for j, near in candidates:
         doc = next(processed)
@@ -172,7 +175,12 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)
+            sentence_of += [j] * len(found)
     _fill_article_force(article.text, ext.mentions, bool(police))
+    more = outcome_continuations(article.text, spans, sentence_of, ext.mentions, oversight)
+    if more and len(link_mentions([ext])[0]) == 1:
+        join_continuations(ext.mentions, more)
+        ext.mentions += more
     if not ext.mentions:
         ext.status_reason = (
             "no police misconduct terms"
