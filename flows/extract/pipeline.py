@@ -93,6 +93,36 @@ def _fill_article_force(text: str, mentions, police_context: bool) -> None:
                 m.police_forces = [force]
 
 
+_ANAPHOR = re.compile(
+    r"\b(?:he|him|his|she|her|the (?:man|woman|boy|girl|teen|teenager|suspect|driver|victim|motorist))\b",
+    re.IGNORECASE,
+)
+CARRY_WINDOW = 3  # sentences back in which the person a pronoun refers to may be named
+
+
+def _carry_subjects(text, spans, sentence_of, mentions, officers) -> None:
+    """A mention naming nobody, whose sentence refers back ('he', 'the man'), takes the person named
+    nearest before it in the same paragraph (not an officer, not a commentator)."""
+    for m, j in zip(mentions, sentence_of, strict=False):
+        if m.subjects or m.officers or not _ANAPHOR.search(m.quote):
+            continue
+        for k in range(j - 1, max(-1, j - 1 - CARRY_WINDOW), -1):
+            s, e = spans[k]
+            if "\n\n" in text[s : spans[k + 1][0]]:
+                break  # a paragraph break between: another story may start
+            people = [
+                name
+                for _, _, name, role in find_people(text[s:e])
+                if role in ("subject", "other") and normalise_name(name) not in officers
+            ]
+            if len(people) == 1:
+                m.subjects = [people[0]]
+                m.link_keys = [*m.link_keys, f"subject:{normalise_name(people[0])}"]
+                break
+            if people:
+                break  # several people named: which one is meant is unclear
+
+
 def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.date | None]:
     """(reference date, date_source, how, date used to resolve year-less dates)."""
     if article.published_date:
@@ -177,6 +207,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             ext.mentions.extend(found)
             sentence_of += [j] * len(found)
     _fill_article_force(article.text, ext.mentions, bool(police))
+    _carry_subjects(article.text, spans, sentence_of, ext.mentions, officers)
     more = outcome_continuations(article.text, spans, sentence_of, ext.mentions, oversight)
     if more and len(link_mentions([ext])[0]) == 1:
         join_continuations(ext.mentions, more)
