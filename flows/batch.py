@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -144,25 +143,3 @@ class BatchRunner:
                 self._pool.shutdown()
                 self._pool = None
 
-
-class CompactResults:
-    """Results of finished batches held pickled (about a quarter of their size as objects) while the
-    worker processes are still alive, so the flow's peak memory is not all results + all workers."""
-
-    def __init__(self) -> None:
-        self._blobs: dict[str, bytes] = {}
-
-    def add(self, results: list[FileResult]) -> None:
-        for r in results:
-            self._blobs[r.rel_path] = pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def __len__(self) -> int:
-        return len(self._blobs)
-
-    def drain(self) -> dict[str, FileResult]:
-        """Every result as objects (call once the workers are gone); the buffer is emptied."""
-        out = {}
-        while self._blobs:
-            rel, blob = self._blobs.popitem()
-            out[rel] = pickle.loads(blob)
-        return out

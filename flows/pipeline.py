@@ -21,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import settings
 from flows.assemble import articles_frame, dedupe_articles, finish_tables
-from flows.batch import BatchRunner, CompactResults
+from flows.batch import BatchRunner
 from flows.cache import FileResult, ResultCache, code_version
 from flows.model import ArticleExtraction
 from schemas.checks import validate_tables
@@ -324,11 +324,11 @@ def build_dataset(
         futures = [
             ingest_and_extract.submit(b, raw_dir, runner) for b in _batches(todo, batch_size)
         ]
-        fresh = CompactResults()  # held pickled while the workers live: a lower memory peak
         done, started = 0, time.monotonic()
         for fut in as_completed(futures):
             batch = fut.result()
-            fresh.add(batch)
+            for r in batch:
+                results[r.rel_path] = r
             if cache is not None:
                 cache.store(batch)
             done += len(batch)
@@ -337,7 +337,6 @@ def build_dataset(
         runner.close()
         if cache is not None:
             cache.close()
-    results.update(fresh.drain())
     logger.info(
         f"extracted {len(todo)} file(s); {summary.cached_files} unchanged file(s) from cache"
     )
