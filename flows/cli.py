@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -52,7 +51,9 @@ def build(
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
-        flow_fn = build_dataset.with_options(task_runner=DaskTaskRunner(address=dask_address))
+        # prefect-dask's DaskTaskRunner is not declared as TaskRunner[PrefectFuture[Any]]
+        runner = DaskTaskRunner(address=dask_address)
+        flow_fn = build_dataset.with_options(task_runner=runner)  # type: ignore[arg-type]
     from schemas.checks import ReleaseInvalid
 
     try:
@@ -173,4 +174,4 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

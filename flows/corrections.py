@@ -118,7 +118,7 @@ def _check_entry(entry: Any, where: str) -> list[str]:
         errors.append(f"{where}: 'incident_id' must look like inc_ + 12 hex digits")
     if action == "fix_field":
         name = entry.get("field")
-        if name not in FIXABLE_FIELDS:
+        if not isinstance(name, str) or name not in FIXABLE_FIELDS:
             errors.append(
                 f"{where}: field {name!r} cannot be corrected (one of {list(FIXABLE_FIELDS)})"
             )
@@ -334,7 +334,7 @@ def _apply_one(c: Correction, inc: pd.DataFrame, ev: pd.DataFrame, retired: set[
     if c.action == "fix_field":
         inc = inc.copy()
         r = inc.index[inc["incident_id"] == c.incident_id][0]
-        if c.field not in inc.columns:
+        if c.field is None or c.field not in inc.columns:
             return not_applicable(f"incidents have no column {c.field!r}")
         old = inc.at[r, c.field]
         inc.at[r, c.field] = _coerce_value(c.field, c.value)
@@ -356,6 +356,8 @@ def _apply_one(c: Correction, inc: pd.DataFrame, ev: pd.DataFrame, retired: set[
         record.update(incident_ids=list(c.incident_ids), retired_ids=others)
         return inc, ev, record
     # split
+    if c.incident_id is None:  # validation requires one; the guard above already refused None
+        return not_applicable("split names no incident_id")
     new_id = split_incident_id(c.id)
     if new_id in present or new_id in retired:
         return not_applicable(f"new incident id {new_id} is already in use or retired")

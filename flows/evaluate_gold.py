@@ -64,6 +64,15 @@ def _date(value: Any, where: str) -> dt.date | None:
         raise GoldError(f"{where}: bad date {value!r}") from exc
 
 
+def _window(value: Any, where: str) -> tuple[dt.date, dt.date] | None:
+    if not value:
+        return None
+    start, end = _date(value[0], where), _date(value[1], where)
+    if start is None or end is None:
+        raise GoldError(f"{where}: reference_window needs two dates")
+    return start, end
+
+
 def _check_fields(inc: dict, where: str) -> dict[str, Any]:
     for key in ("categories", "police_forces", "subjects", "officers"):
         value = inc.get(key, [])
@@ -132,12 +141,15 @@ def load_gold(
         if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
             raise GoldError(f"{path.name}: expected a mapping with an 'incidents' list")
         name = data.get("article")
-        if name not in texts:
+        if not isinstance(name, str) or name not in texts:
             raise GoldError(f"{path.name}: no article text for {name!r}")
-        window = data.get("reference_window")
-        win = (_date(window[0], path.name), _date(window[1], path.name)) if window else None
+        win = _window(data.get("reference_window"), path.name)
         ref = _date(data.get("reference_date"), path.name)
-        if (ref is None) != (win is None) or (win and not win[0] <= ref <= win[1]):
+        if win is None or ref is None:
+            dates_agree = win is None and ref is None
+        else:
+            dates_agree = win[0] <= ref <= win[1]
+        if not dates_agree:
             raise GoldError(f"{path.name}: reference_date must lie in reference_window")
         articles[name] = GoldArticle(name, ref, win, list(data.get("commentators") or []))
         for inc in data["incidents"]:

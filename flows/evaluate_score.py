@@ -295,7 +295,8 @@ def score_reference_dates(
             counts["empty"] += 1
         else:
             counts["correct" if art.window[0] <= got <= art.window[1] else "wrong"] += 1
-            years += got.year == art.reference_date.year
+            ref = art.reference_date
+            years += ref is not None and got.year == ref.year
     n = len(articles)
     return {
         "articles": n,

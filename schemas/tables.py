@@ -10,6 +10,8 @@ Python lists of strings, integers are int64.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -30,7 +32,7 @@ EVIDENCE_ID_RE = r"^ev_[0-9a-f]{16}$"
 
 def _meta(arrow: str, description: str, allowed: tuple[str, ...] | None = None, **extra) -> dict:
     """Field metadata consumed by schemas.export. `arrow` is one of string, int64, bool, date32, list<string>."""
-    meta = {"arrow": arrow, "description": description}
+    meta: dict[str, Any] = {"arrow": arrow, "description": description}
     if allowed is not None:
         meta["allowed"] = list(allowed)
     meta.update(extra)

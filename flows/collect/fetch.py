@@ -148,7 +148,8 @@ class Fetcher:
                 ):
                     parser.parse([])  # no robots.txt: everything allowed
                 elif exc.status in (401, 403):
-                    parser.disallow_all = True
+                    # set by RobotFileParser.read() on 401/403 too; typeshed omits the attribute
+                    parser.disallow_all = True  # type: ignore[attr-defined]
                     parser.modified()
                 else:  # unreachable or 5xx: RFC 9309 says assume complete disallow
                     self._robots[origin] = f"robots.txt unavailable ({exc.reason})"

@@ -72,8 +72,8 @@ def decode_bytes(data: bytes) -> Decoded:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            text = None
-        if text is not None:
+            pass
+        else:
             has_c1 = any(b in _CP1252_ONLY for b in data)
             return _check_text(text, "cp1252" if has_c1 else "iso-8859-1")
     from charset_normalizer import from_bytes

@@ -116,7 +116,7 @@ def _records_jsonl(text: str, source_path: str) -> list[tuple[str, object]] | st
     return records or "no JSON records (only blank lines)"
 
 
-def _from_record(rid: str, obj: object, fmt: str, encoding: str, sidecar: dict) -> Article:
+def _from_record(rid: str, obj: object, fmt: str, encoding: str | None, sidecar: dict) -> Article:
     if isinstance(obj, str):  # a parse error already described
         return quarantined(rid, fmt, obj, encoding=encoding)
     n = rid.rsplit("#", 1)[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flows.ingest.boilerplate import find_boilerplate, words_outside
 from flows.ingest.identity import article_id_for_text, quarantine_id, sha256_text
@@ -69,7 +70,7 @@ def article_from_text(
     headline_from_text: bool = False,
 ) -> Article:
     """A readable Article (status None), or a quarantined one when the text is not English."""
-    common = {
+    common: dict[str, Any] = {
         "encoding": encoding,
         "url": meta.get("url"),
         "publisher": meta.get("publisher"),

@@ -152,7 +152,7 @@ def write_release(
     created_at: str,
     notes: Sequence[str] = (),
     corrections: Sequence[dict] = (),
-    extras: Callable[[Path, dict, dict], None] | None = None,
+    extras: Callable[[Path, dict[str, pd.DataFrame], dict[str, Any]], object] | None = None,
 ) -> Path:
     """Build a release in dataset/.staging-<version>-<pid>/, then publish it atomically.
 

@@ -55,7 +55,7 @@ def check_files(release_dir: Path) -> list[str]:
     present = set(release_files(release_dir))
     if not sums_path.is_file():
         problems.append(f"{SUMS}: missing")
-        sums = {}
+        sums: dict[str, str] = {}
     else:
         sums, bad = parse_sums(sums_path.read_text(encoding="utf-8", errors="replace"))
         problems += bad

@@ -131,7 +131,7 @@ def per_year_by_category(incidents: pd.DataFrame) -> Chart:
     years = sorted((y for y in counts if y != "unknown"), reverse=True)
     if "unknown" in counts:
         years.append("unknown")
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for c in counts.values():
         totals.update(c)
     series = [s for s, _ in totals.most_common()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,9 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def release_files(staging_dir: Path, exclude: set[str] = frozenset()) -> list[dict[str, Any]]:
+def release_files(
+    staging_dir: Path, exclude: Collection[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Every regular file of the release directory (recursively) with size and SHA-256."""
     out = []
     for p in sorted(Path(staging_dir).rglob("*")):

@@ -17,7 +17,8 @@ def _semver_key(version: str) -> tuple:
 
 
 def _counts(entry: dict[str, Any], release_dir: Path) -> dict[str, Any]:
-    counts = entry.get("counts") if isinstance(entry.get("counts"), dict) else {}
+    raw = entry.get("counts")
+    counts: dict[str, Any] = raw if isinstance(raw, dict) else {}
     out = {k: counts.get(k, entry.get(k)) for k in COUNT_KEYS}
     missing = [k for k, v in out.items() if v is None]
     if missing:
@@ -45,7 +46,7 @@ def read_releases(dataset_dir: Path) -> tuple[list[dict[str, Any]], str | None]:
     entries = data.get("releases", []) if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise ValueError(f"{path}: 'releases' must be a list of release entries")
-    releases = []
+    releases: list[dict[str, Any]] = []
     for e in entries:
         if not isinstance(e, dict) or not e.get("version"):
             raise ValueError(f"{path}: every release entry needs a 'version' (got {e!r})")

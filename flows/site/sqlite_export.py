@@ -89,18 +89,19 @@ def write_sqlite(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
         cols = columns(table)
         pks = [c["name"] for c in cols if c["primary_key"]]
         fks = [(c["name"], *c["foreign_key"].split(".")) for c in cols if c["foreign_key"]]
-        db[table].create(
+        t = db.table(table)  # a fresh file holds no views, so always a Table
+        t.create(
             {c["name"]: SQL_TYPES[c["arrow"]] for c in cols},
             pk=pks[0] if len(pks) == 1 else tuple(pks),
             foreign_keys=fks or None,
             not_null={c["name"] for c in cols if not c["nullable"]},
         )
-        db[table].insert_all(table_rows(table, tables[table]), batch_size=500)
+        t.insert_all(table_rows(table, tables[table]), batch_size=500)
         for c in cols:
             if c["foreign_key"]:
-                db[table].create_index([c["name"]], if_not_exists=True)
+                t.create_index([c["name"]], if_not_exists=True)
         if table in FTS_COLUMNS:
-            db[table].enable_fts(FTS_COLUMNS[table], create_triggers=False, tokenize="porter")
+            t.enable_fts(FTS_COLUMNS[table], create_triggers=False, tokenize="porter")
     db.conn.commit()
     db.vacuum()
     db.close()
