@@ -303,6 +303,8 @@ def infer_reference_date(text: str) -> tuple[dt.date | None, str | None]:
 
 
 def _fits(expr: DateExpr, year: int) -> bool:
+    if expr.month is None or expr.day is None:
+        return False
     try:
         return dt.date(year, expr.month, expr.day).weekday() == expr.weekday
     except (ValueError, TypeError):

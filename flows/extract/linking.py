@@ -98,7 +98,11 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
         after_prev = prev is not None and _follows(prev, m) and _related(prev, m)
         before_next = nxt is not None and _follows(m, nxt) and _related(m, nxt)
         joined = after_prev or before_next
-        if after_prev and (prev.link_keys or not before_next or not nxt.link_keys):
+        if (
+            after_prev
+            and prev is not None
+            and (prev.link_keys or nxt is None or not before_next or not nxt.link_keys)
+        ):
             uf.union(
                 i - 1, i
             )  # never bridge two neighbours: prefer the one before ("This case...")
@@ -249,13 +253,16 @@ def _unique(values) -> list:
 def _incident(key: str, members: list[Mention]) -> dict:
     counts = Counter(c for m in members for c in m.categories)
     categories = sorted(counts, key=lambda c: (-counts[c], CATEGORIES.index(c)))
-    dated = [m for m in members if m.date_precision != "unknown" and m.date_start]
-    best = max(
-        dated, key=lambda m: (_PRECISION[m.date_precision], -m.date_start.toordinal()), default=None
+    dated = [
+        (m, m.date_start, m.date_end)
+        for m in members
+        if m.date_precision != "unknown" and m.date_start and m.date_end
+    ]
+    latest = max(
+        dated, key=lambda d: (_PRECISION[d[0].date_precision], -d[1].toordinal()), default=None
     )
-    if best and not all(
-        m.date_start <= best.date_end and best.date_start <= m.date_end for m in dated
-    ):
+    best = latest[0] if latest else None
+    if latest and not all(start <= latest[2] and latest[1] <= end for _, start, end in dated):
         best = None  # sources disagree on when it happened: unknown beats wrong
     officers = _drop_partial_names(_unique(o for m in members for o in m.officers))
     officer_keys = {o.lower() for o in officers}

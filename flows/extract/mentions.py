@@ -139,7 +139,7 @@ def agent_ok(text: str, start: int, end: int, rule_id: str = "") -> bool:
         pass
     gap = window[last.end(1) :] if last else None
     active = gap is not None and (_rule(rule_id).get("passive_ok") or not _PASSIVE_GAP.match(gap))
-    if active and (not _GAP_BLOCK.search(gap) or _NAMED_EXAMPLE.match(gap)):
+    if active and gap is not None and (not _GAP_BLOCK.search(gap) or _NAMED_EXAMPLE.match(gap)):
         return True
     return bool(_AGENT_AFTER.search(text[end : end + 110]))
 

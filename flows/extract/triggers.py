@@ -152,7 +152,8 @@ def trie_regex(words: set[str]) -> str:
 
 @cache
 def police_pattern() -> str:
-    folded, exact = set(), set()
+    folded: set[str] = set()
+    exact: set[str] = set()
     for row in police_terms():
         (exact if row["case_sensitive"] else folded).update(
             row["words"] if row["case_sensitive"] else (w.lower() for w in row["words"])
