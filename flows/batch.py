@@ -142,4 +142,3 @@ class BatchRunner:
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
-
