@@ -106,7 +106,10 @@ class BatchRunner:
         return {"processes": self.processes, "trained": self.trained}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["processes"], state["trained"])
+        self.processes = state["processes"]
+        self.trained = state["trained"]
+        self._pool = None
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start the worker processes now (they load spaCy while the caller does other work)."""

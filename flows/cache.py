@@ -27,7 +27,7 @@ _CODE_GLOBS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     """What one raw file yielded: its articles (texts dropped) and their extractions."""
 

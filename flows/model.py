@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     """One article as ingested. `text` is what evidence offsets refer to.
 
@@ -39,7 +39,7 @@ class Article:
     content_sha256: str | None = None  # hash of the raw bytes (cache key), not published
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One evidence sentence of one article, with the incident fields that sentence supports."""
 
@@ -65,7 +65,7 @@ class Mention:
     link_keys: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleExtraction:
     """What extraction learned from one article."""
 

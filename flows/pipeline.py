@@ -267,7 +267,11 @@ def _progress(logger, done: int, total: int, started: float) -> None:
     )
 
 
-@flow(name="build_dataset", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=True)
+@flow(
+    name="build_dataset",
+    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]  # Prefect's generic runner typing
+    log_prints=True,
+)
 def build_dataset(
     raw_dir: Path = settings.RAW_DIR,
     dataset_dir: Path = settings.DATASET_DIR,
@@ -319,7 +323,8 @@ def build_dataset(
     workers = processes or min(2, os.cpu_count() or 1)
     runner = BatchRunner(workers if len(todo) >= INLINE_BELOW_FILES else 1, trained)
     try:
-        if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
+        context = FlowRunContext.get()
+        if context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner):
             runner.start()  # local workers load spaCy while the first batch is prepared
         futures = [
             ingest_and_extract.submit(b, raw_dir, runner) for b in _batches(todo, batch_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -274,7 +275,7 @@ def test_duplicates_across_batches():
     again = mark_duplicates_against(first, seen)  # same source paths: not duplicates of themselves
     assert [a.status for a in again] == [None, None]
     copy = [
-        type(a)(**{**a.__dict__, "source_path": "zz/copy.json#" + str(i)})
+        dataclasses.replace(a, source_path="zz/copy.json#" + str(i))
         for i, a in enumerate(first)
     ]
     marked = mark_duplicates_against(copy, seen)
