@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from flows.ids import evidence_id
+from flows.ids import evidence_ids
 from flows.model import Article, ArticleExtraction
 from flows.titles import incident_title
 from schemas.export import columns
@@ -105,16 +105,7 @@ def finish_tables(
         evidence["is_redacted"] = False
     if "redaction_reason" not in evidence:
         evidence["redaction_reason"] = None
-    evidence["evidence_id"] = [
-        evidence_id(i, a, int(s), int(e))
-        for i, a, s, e in zip(
-            evidence["incident_id"],
-            evidence["article_id"],
-            evidence["char_start"],
-            evidence["char_end"],
-            strict=True,
-        )
-    ]
+    evidence["evidence_id"] = evidence_ids(evidence)
     evidence = evidence.drop_duplicates("evidence_id")
     incidents = incidents[incidents["incident_id"].isin(set(evidence["incident_id"]))].copy()
     grouped = evidence.groupby("incident_id")

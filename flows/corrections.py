@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from flows.ids import evidence_id, split_incident_id
+from flows.ids import evidence_id, evidence_ids, split_incident_id
 from schemas.tables import ARTICLE_ID_RE, EVIDENCE_ID_RE, INCIDENT_ID_RE, Incidents
 from schemas.vocab import ALLEGATION_STATUSES, CATEGORIES, DATE_PRECISIONS, OUTCOMES, outcome_rank
 
@@ -219,16 +219,7 @@ def _union(lists) -> list[str]:
 def _evidence_ids(evidence: pd.DataFrame) -> list[str]:
     if "evidence_id" in evidence.columns:
         return evidence["evidence_id"].tolist()
-    return [
-        evidence_id(i, a, s, e)
-        for i, a, s, e in zip(
-            evidence["incident_id"],
-            evidence["article_id"],
-            evidence["char_start"],
-            evidence["char_end"],
-            strict=True,
-        )
-    ]
+    return evidence_ids(evidence)
 
 
 def _move_evidence(evidence: pd.DataFrame, mask: pd.Series, target: str) -> pd.DataFrame:

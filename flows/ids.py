@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 
 def _hex(text: str, digits: int) -> str:
@@ -12,6 +13,20 @@ def _hex(text: str, digits: int) -> str:
 def evidence_id(incident_id: str, article_id: str, char_start: int, char_end: int) -> str:
     """'ev_' + 16 hex digits of sha256("incident_id|article_id|char_start|char_end")."""
     return "ev_" + _hex(f"{incident_id}|{article_id}|{int(char_start)}|{int(char_end)}", 16)
+
+
+def evidence_ids(evidence: Any) -> list[str]:
+    """evidence_id for every row of a frame with incident_id, article_id, char_start, char_end."""
+    return [
+        evidence_id(i, a, s, e)
+        for i, a, s, e in zip(
+            evidence["incident_id"],
+            evidence["article_id"],
+            evidence["char_start"],
+            evidence["char_end"],
+            strict=True,
+        )
+    ]
 
 
 def split_incident_id(correction_id: str) -> str:

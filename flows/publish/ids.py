@@ -6,6 +6,8 @@ import hashlib
 
 import pandas as pd
 
+from flows import ids as flows_ids
+
 EVIDENCE_KEY = ["article_id", "char_start", "char_end"]
 
 
@@ -22,20 +24,7 @@ def hashed_incident_id(incident_key: str, taken: set[str]) -> str:
 
 def evidence_ids(evidence: pd.DataFrame) -> pd.Series:
     """'ev_' + 16 hex of sha256('incident_id|article_id|char_start|char_end') for each evidence row."""
-    keys = (
-        evidence["incident_id"].astype(str)
-        + "|"
-        + evidence["article_id"].astype(str)
-        + "|"
-        + evidence["char_start"].astype("int64").astype(str)
-        + "|"
-        + evidence["char_end"].astype("int64").astype(str)
-    )
-    return pd.Series(
-        ["ev_" + hashlib.sha256(k.encode("utf-8")).hexdigest()[:16] for k in keys],
-        index=evidence.index,
-        dtype=object,
-    )
+    return pd.Series(flows_ids.evidence_ids(evidence), index=evidence.index, dtype=object)
 
 
 def _claims(evidence_k: pd.DataFrame, previous_evidence: pd.DataFrame) -> pd.DataFrame:
