@@ -2,29 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from flows.extract.resources import outcome_rules
+from flows.extract.resources import outcome_rules, status_cues
 from schemas.vocab import outcome_rank
-
-_ALLEGED = re.compile(
-    r"\b(?:alleg\w*|accus\w*|claim\w*|reportedly|said to have|suspected|complain\w*|investigat\w*|"
-    r"under scrutiny|denies|denied|face a misconduct|case to answer)\b",
-    re.IGNORECASE,
-)
-_ESTABLISHED = re.compile(
-    r"\b(?:found that|finding that|findings?|revealed that|revealing that|concluded|conclusion|"
-    r"admitted|admits|apologi[sz]ed|confirmed|convicted|guilty|jailed|dismissed for|sacked|"
-    r"uncovered)\b",
-    re.IGNORECASE,
-)
-
-
-_CLEARED = re.compile(
-    r"\b(?:no case to answer|no indication|not (?:proven|proved|upheld|substantiated)|no misconduct|"
-    r"found no (?:evidence of )?misconduct|management action|unsatisfactory performance)",
-    re.IGNORECASE,
-)
 
 
 def find_outcome(text: str) -> tuple[str | None, str | None, str | None, tuple[int, int] | None]:
@@ -43,10 +22,11 @@ def find_outcome(text: str) -> tuple[str | None, str | None, str | None, tuple[i
 
 def allegation_status(text: str, outcome_status: str | None) -> str:
     """established when a finding/conviction/admission/conclusion is reported, alleged for claims."""
-    if outcome_status == "alleged" and _CLEARED.search(text):
+    cues = status_cues()
+    if outcome_status == "alleged" and cues["cleared"].search(text):
         return "alleged"  # investigated and not established: "no case to answer", "not upheld"
-    if outcome_status == "established" or _ESTABLISHED.search(text):
+    if outcome_status == "established" or cues["established"].search(text):
         return "established"
-    if outcome_status == "alleged" or _ALLEGED.search(text):
+    if outcome_status == "alleged" or cues["alleged"].search(text):
         return "alleged"
     return "unknown"

@@ -94,6 +94,24 @@ def force_gazetteer() -> tuple[dict[str, Any], ...]:
 
 
 @cache
+def status_cues() -> dict[str, re.Pattern]:
+    """{'established' | 'alleged' | 'cleared': one compiled alternation} from status_cues.v1."""
+    data = yaml.safe_load((PATTERNS / "status_cues.v1.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != "status_cues.v1":
+        raise RuleFileError("status_cues.v1.yaml: expected a mapping named status_cues.v1")
+    out = {}
+    for key in ("established", "alleged", "cleared"):
+        regexes = data.get(key)
+        if not regexes or not all(isinstance(r, str) and r for r in regexes):
+            raise RuleFileError(f"status_cues.v1.yaml: {key!r} must be a non-empty list of regexes")
+        try:
+            out[key] = re.compile("|".join(f"(?:{r})" for r in regexes), re.IGNORECASE)
+        except re.error as exc:
+            raise RuleFileError(f"status_cues.v1.yaml: {key}: bad regex ({exc})") from exc
+    return out
+
+
+@cache
 def date_rules() -> dict[str, Any]:
     data = yaml.safe_load((PATTERNS / "date_rules.v1.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("name") != "date_rules.v1":

@@ -1,0 +1,77 @@
+"""Allegation status of evidence sentences and merged incidents, on texts in several styles."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.extract import extract_articles, link_mentions
+from flows.extract.outcomes import allegation_status, find_outcome
+from tests.extract_helpers import make_article
+
+
+def _status(text: str) -> str:
+    _, _, implied, _ = find_outcome(text)
+    return allegation_status(text, implied)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # official bodies reporting a finding
+        (
+            "The IOPC criticised West Yorkshire Police's handling of the 999 call made by the teenager.",
+            "established",
+        ),
+        (
+            "An independent review revealed the force's repeated failure to record domestic abuse reports.",
+            "established",
+        ),
+        # media or footage revealing something is neither a finding nor an allegation
+        (
+            "Footage emerged revealing that Avon and Somerset officers lied about the arrest of a cyclist.",
+            "unknown",
+        ),
+        # a victim's own account is an allegation
+        (
+            "A woman said she was pinned to the ground by two Kent Police officers outside a nightclub.",
+            "alleged",
+        ),
+        (
+            "The constable told the tribunal that a sergeant had groped her at a Christmas party.",
+            "alleged",
+        ),
+        # a review that defended the police: examined and not established
+        (
+            "A report by the inspectorate defended Merseyside Police's use of force at the march.",
+            "alleged",
+        ),
+        # the force's apology or a conviction
+        ("Cleveland Police apologised to the family for the delay.", "established"),
+        ("PC John Smith, of Durham Constabulary, was jailed for assaulting a prisoner.", "established"),
+        # an opinion piece stating it in its own voice
+        ("Police violence at the protest was a disgrace, as officers beat demonstrators.", "unknown"),
+    ],
+)
+def test_sentence_status(text, expected):
+    assert _status(text) == expected
+
+
+def test_broadcaster_victim_account_makes_the_incident_alleged():
+    text = (
+        "A former special constable with Sussex Police says she was sexually assaulted by a senior "
+        "police officer at a training centre in 2019.\n\n"
+        "She told the programme that she was moved to another station after reporting it."
+    )
+    incidents, _ = link_mentions(extract_articles([make_article(text)]))
+    assert len(incidents) == 1
+    assert incidents.iloc[0]["allegation_status"] == "alleged"
+
+
+def test_local_paper_inquiry_finding_is_established():
+    text = (
+        "An inquiry revealed Northumbria Police's failure to investigate the disappearance of "
+        "pensioner Margaret Hall, who was missing for four days."
+    )
+    incidents, _ = link_mentions(extract_articles([make_article(text)]))
+    assert len(incidents) == 1
+    assert incidents.iloc[0]["allegation_status"] == "established"
