@@ -47,7 +47,9 @@ def test_mentions_are_verbatim_and_valid(samples, sample_run):
         for m in e.mentions:
             assert m.quote == texts[m.article_id][m.char_start : m.char_end]
             assert m.categories and set(m.categories) <= set(CATEGORIES)
-            assert m.rule_id.startswith("misconduct_rules.v1:")
+            assert m.rule_id.startswith(
+                ("misconduct_rules.v1:", "outcome_rules.v1:", "continuation_cues.v1:")
+            )
             assert m.date_precision in DATE_PRECISIONS
             assert m.outcome is None or m.outcome in OUTCOMES
             assert m.allegation_status in ALLEGATION_STATUSES

@@ -75,3 +75,28 @@ def test_local_paper_inquiry_finding_is_established():
     incidents, _ = link_mentions(extract_articles([make_article(text)]))
     assert len(incidents) == 1
     assert incidents.iloc[0]["allegation_status"] == "established"
+
+
+def test_back_reference_sentences_join_the_incident_in_the_paragraph():
+    text = (
+        "A Lancashire Police constable was sacked for gross misconduct after punching a handcuffed "
+        "man in a cell in Preston.\n"
+        "The officer had denied the assault at a hearing last month. "
+        "He was also found to have lied in his statement.\n\n"
+        "He said the force was proud of its officers."
+    )
+    incidents, evidence = link_mentions(extract_articles([make_article(text)]))
+    assert len(incidents) == 1
+    quotes = " ".join(evidence["quote"])
+    assert "The officer had denied" in quotes and "found to have lied" in quotes
+    assert "proud of its officers" not in quotes  # another paragraph
+
+
+def test_back_reference_never_bridges_two_incidents():
+    text = (
+        "Two Essex Police officers were dismissed after sharing racist messages about a colleague. "
+        "They were also found to have bullied a trainee. "
+        "A Suffolk Police sergeant was separately jailed for stalking his former partner."
+    )
+    incidents, _ = link_mentions(extract_articles([make_article(text)]))
+    assert len(incidents) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.extract.mentions import police_tie
 from flows.extract.outcomes import allegation_status, find_outcome
-from flows.extract.resources import OUTCOME_RULES, outcome_rules
+from flows.extract.resources import OUTCOME_RULES, continuation_cues, outcome_rules
 from flows.model import Mention
 
 # How far (in sentences) after the incident's last evidence sentence an outcome may still be its own.
@@ -75,3 +75,59 @@ def join_continuations(mentions: list[Mention], continuations: list[Mention]) ->
             m.link_keys.append(key)
     for m in continuations:
         m.link_keys = list(anchor.link_keys) if anchor.link_keys else [key]
+
+
+BACK_REFERENCE_RULE = "continuation_cues.v1:refers_back"
+
+
+def back_reference_continuations(
+    text: str,
+    spans: list[tuple[int, int]],
+    mention_sentences: list[int],
+    mentions: list[Mention],
+) -> list[Mention]:
+    """Sentences right after an evidence sentence, in the same paragraph, that refer back to it
+    ("She told the tribunal ...", "The officer was ...", "This behaviour ..."): evidence of the same
+    incident. Only after a sentence holding ONE mention (a sentence listing several cases is ambiguous);
+    a sentence that is evidence of its own stops the chain. Each continuation copies the incident's
+    categories, forces, people and link keys (a key naming the anchor when it has none); no date."""
+    cue, max_chain = continuation_cues()
+    per_sentence: dict[int, list[Mention]] = {}
+    for m, j in zip(mentions, mention_sentences, strict=False):
+        per_sentence.setdefault(j, []).append(m)
+    taken = set(per_sentence)
+    out = []
+    for j, ms in sorted(per_sentence.items()):
+        if len(ms) != 1:
+            continue
+        anchor = ms[0]
+        for k in range(j + 1, min(len(spans), j + 1 + max_chain)):
+            if k in taken or "\n\n" in text[spans[k - 1][1] : spans[k][0]]:
+                break
+            s, e = spans[k]
+            sentence = text[s:e]
+            if not cue.match(sentence):
+                break
+            outcome, words, status, _ = find_outcome(sentence)
+            if outcome == "civil_settlement":
+                outcome = words = status = None
+            taken.add(k)
+            out.append(
+                Mention(
+                    article_id=anchor.article_id,
+                    char_start=s,
+                    char_end=e,
+                    quote=sentence,
+                    rule_id=BACK_REFERENCE_RULE,
+                    categories=list(anchor.categories),
+                    police_forces=list(anchor.police_forces),
+                    location=anchor.location,
+                    subjects=list(anchor.subjects),
+                    officers=list(anchor.officers),
+                    outcome=outcome,
+                    outcome_text=words,
+                    allegation_status=allegation_status(sentence, status),
+                    link_keys=list(anchor.link_keys),
+                )
+            )
+    return out

@@ -12,7 +12,11 @@ from spacy.language import Language
 
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.components import CONTEXT_KEY
-from flows.extract.continuation import join_continuations, outcome_continuations
+from flows.extract.continuation import (
+    back_reference_continuations,
+    join_continuations,
+    outcome_continuations,
+)
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
 from flows.extract.linking import link_mentions
@@ -208,10 +212,12 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             sentence_of += [j] * len(found)
     _fill_article_force(article.text, ext.mentions, bool(police))
     _carry_subjects(article.text, spans, sentence_of, ext.mentions, officers)
+    back = back_reference_continuations(article.text, spans, sentence_of, ext.mentions)
     more = outcome_continuations(article.text, spans, sentence_of, ext.mentions, oversight)
     if more and len(link_mentions([ext])[0]) == 1:
         join_continuations(ext.mentions, more)
         ext.mentions += more
+    ext.mentions += [m for m in back if not any(m.char_start == x.char_start for x in more)]
     if not ext.mentions:
         ext.status_reason = (
             "no police misconduct terms"

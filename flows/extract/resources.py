@@ -112,6 +112,25 @@ def status_cues() -> dict[str, re.Pattern]:
 
 
 @cache
+def continuation_cues() -> tuple[re.Pattern, int]:
+    """(regex matching the opening of a sentence that refers back, longest chain) of continuation_cues.v1."""
+    data = yaml.safe_load((PATTERNS / "continuation_cues.v1.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != "continuation_cues.v1":
+        raise RuleFileError("continuation_cues.v1.yaml: expected a mapping named continuation_cues.v1")
+    refs = data.get("refers_back")
+    if not refs or not all(isinstance(r, str) and r for r in refs):
+        raise RuleFileError("continuation_cues.v1.yaml: 'refers_back' must be a non-empty list")
+    chain = data.get("max_chain")
+    if not isinstance(chain, int) or chain < 1:
+        raise RuleFileError("continuation_cues.v1.yaml: 'max_chain' must be a positive integer")
+    alternation = "|".join(f"(?:{r})" for r in refs)
+    try:
+        return re.compile(rf"{data.get('opening_clause', '')}(?:{alternation})"), chain
+    except re.error as exc:
+        raise RuleFileError(f"continuation_cues.v1.yaml: bad regex ({exc})") from exc
+
+
+@cache
 def date_rules() -> dict[str, Any]:
     data = yaml.safe_load((PATTERNS / "date_rules.v1.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("name") != "date_rules.v1":
