@@ -47,9 +47,15 @@ def _status(text: str) -> str:
         ),
         # the force's apology or a conviction
         ("Cleveland Police apologised to the family for the delay.", "established"),
-        ("PC John Smith, of Durham Constabulary, was jailed for assaulting a prisoner.", "established"),
+        (
+            "PC John Smith, of Durham Constabulary, was jailed for assaulting a prisoner.",
+            "established",
+        ),
         # an opinion piece stating it in its own voice
-        ("Police violence at the protest was a disgrace, as officers beat demonstrators.", "unknown"),
+        (
+            "Police violence at the protest was a disgrace, as officers beat demonstrators.",
+            "unknown",
+        ),
     ],
 )
 def test_sentence_status(text, expected):
@@ -100,3 +106,36 @@ def test_back_reference_never_bridges_two_incidents():
     )
     incidents, _ = link_mentions(extract_articles([make_article(text)]))
     assert len(incidents) == 2
+
+
+def _incidents(text: str):
+    return link_mentions(extract_articles([make_article(text)]))[0]
+
+
+def test_passive_killing_after_police_encounter_is_a_death_after_contact():
+    text = (
+        "Deputies with the Marion County Sheriff's Office attempted to detain Luis Ortega after a "
+        "traffic stop on Highway 9. Ortega ran into a field behind a petrol station. "
+        "He was shot and killed after he turned towards them holding a knife."
+    )
+    incidents = _incidents(text)
+    assert len(incidents) == 1
+    assert "death_following_police_contact" in incidents.iloc[0]["categories"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # police responding to a shooting by someone else (local-paper crime report)
+        "Police responded to reports of a shooting in Hulme on Saturday night. "
+        "A 24-year-old man was shot dead outside a takeaway.",
+        # the killer named as someone else
+        "Officers from Thames Valley Police were called to a house in Reading. "
+        "The woman was shot and killed by her former partner, who was later arrested.",
+        # police found the body
+        "Officers arrived at the flat in Leeds shortly after midnight. "
+        "They found a man who had been shot dead.",
+    ],
+)
+def test_passive_killing_by_someone_else_is_not_police(text):
+    assert _incidents(text).empty

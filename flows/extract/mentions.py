@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
-from flows.extract.resources import MISCONDUCT_RULES, misconduct_rules
+from flows.extract.resources import MISCONDUCT_RULES, encounter_cues, misconduct_rules
 from flows.extract.triggers import police_regex
 from flows.model import Mention
 
@@ -105,6 +105,7 @@ class SentenceContext:
     known_officers: set[str] = field(default_factory=set)
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
     oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
+    encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
 
 
 OVERSIGHT = re.compile(
@@ -149,6 +150,27 @@ def _expand(name: str, ctx: SentenceContext) -> str:
     return ctx.full_names.get(key, key) if " " not in key else key
 
 
+def passive_killing_after_encounter(text: str, start: int, end: int) -> bool:
+    """'X was shot and killed' with the act at [start, end), nobody else named as the killer, and no
+    body merely found (the caller checks that police confronted someone earlier in the paragraph)."""
+    _, cues = encounter_cues()
+    if cues["not_police"].search(text):
+        return False
+    return any(
+        m.start() <= start and end <= m.end() for m in cues["passive_killing"].finditer(text)
+    )
+
+
+def encounter_sentence(text: str) -> bool:
+    """Police shown acting on someone ('Officers attempted to detain him'), not a body found."""
+    _, cues = encounter_cues()
+    return (
+        police_tie(text)
+        and bool(cues["encounter"].search(text))
+        and not cues["not_police"].search(text)
+    )
+
+
 def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
@@ -159,7 +181,13 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         if requires == "agent":
             if not (
-                agent_ok(text, s, e, rule) or (ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
+                agent_ok(text, s, e, rule)
+                or (ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
+                or (
+                    (ctx.encounter_before or encounter_sentence(text[:s]))
+                    and _rule(rule).get("category") == "death_following_police_contact"
+                    and passive_killing_after_encounter(text, s, e)
+                )
             ):
                 continue
         elif not (tied or ctx.open_incident):

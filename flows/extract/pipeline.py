@@ -20,8 +20,9 @@ from flows.extract.continuation import (
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
 from flows.extract.linking import link_mentions
-from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions
+from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions, encounter_sentence
 from flows.extract.people import find_people, normalise_name
+from flows.extract.resources import encounter_cues
 from flows.extract.sentences import split_sentences
 from flows.extract.triggers import sentence_hits
 from flows.model import Article, ArticleExtraction
@@ -127,6 +128,29 @@ def _carry_subjects(text, spans, sentence_of, mentions, officers) -> None:
                 break  # several people named: which one is meant is unclear
 
 
+def _same_paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
+    """Indexes of up to `window` sentences before sentence j, nearest first, stopping at a paragraph break."""
+    out = []
+    for k in range(j - 1, max(-1, j - 1 - window), -1):
+        if "\n\n" in text[spans[k][1] : spans[k + 1][0]]:
+            break
+        out.append(k)
+    return out
+
+
+def _police_earlier(text: str, spans, police: set[int], j: int, window: int) -> bool:
+    return any(k in police for k in _same_paragraph_back(text, spans, j, window))
+
+
+def _encounter_before(text: str, spans, police: set[int], j: int) -> bool:
+    """Police shown acting on someone in the sentences before j in the same paragraph."""
+    window, _ = encounter_cues()
+    return any(
+        k in police and encounter_sentence(text[spans[k][0] : spans[k][1]])
+        for k in _same_paragraph_back(text, spans, j, window)
+    )
+
+
 def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.date | None]:
     """(reference date, date_source, how, date used to resolve year-less dates)."""
     if article.published_date:
@@ -159,9 +183,10 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
         police, misconduct = sentence_hits(text, spans) if text else (set(), set())
         candidates = []
         if police:
+            window, _ = encounter_cues()
             for j in sorted(misconduct):
                 near = (j - 1) in police or (j + 1) in police
-                if j in police or near:
+                if j in police or near or _police_earlier(text, spans, police, j, window):
                     candidates.append((j, near))
         plans.append((article, spans, police, candidates))
         for j, near in candidates:
@@ -204,6 +229,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             from_metadata=source == "metadata",
             known_officers=officers,
             full_names=full_names,
+            encounter_before=_encounter_before(article.text, spans, police, j),
         )
         found = build_mentions(doc, ctx)
         if found:

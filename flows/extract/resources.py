@@ -116,7 +116,9 @@ def continuation_cues() -> tuple[re.Pattern, int]:
     """(regex matching the opening of a sentence that refers back, longest chain) of continuation_cues.v1."""
     data = yaml.safe_load((PATTERNS / "continuation_cues.v1.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("name") != "continuation_cues.v1":
-        raise RuleFileError("continuation_cues.v1.yaml: expected a mapping named continuation_cues.v1")
+        raise RuleFileError(
+            "continuation_cues.v1.yaml: expected a mapping named continuation_cues.v1"
+        )
     refs = data.get("refers_back")
     if not refs or not all(isinstance(r, str) and r for r in refs):
         raise RuleFileError("continuation_cues.v1.yaml: 'refers_back' must be a non-empty list")
@@ -128,6 +130,29 @@ def continuation_cues() -> tuple[re.Pattern, int]:
         return re.compile(rf"{data.get('opening_clause', '')}(?:{alternation})"), chain
     except re.error as exc:
         raise RuleFileError(f"continuation_cues.v1.yaml: bad regex ({exc})") from exc
+
+
+@cache
+def encounter_cues() -> tuple[int, dict[str, re.Pattern]]:
+    """(window in sentences, {'encounter' | 'passive_killing' | 'not_police': regex}) of encounter_cues.v1."""
+    data = yaml.safe_load((PATTERNS / "encounter_cues.v1.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != "encounter_cues.v1":
+        raise RuleFileError("encounter_cues.v1.yaml: expected a mapping named encounter_cues.v1")
+    window = data.get("window")
+    if not isinstance(window, int) or window < 1:
+        raise RuleFileError("encounter_cues.v1.yaml: 'window' must be a positive integer")
+    out = {}
+    for key in ("encounter", "passive_killing", "not_police"):
+        regexes = data.get(key)
+        if not regexes or not all(isinstance(r, str) and r for r in regexes):
+            raise RuleFileError(
+                f"encounter_cues.v1.yaml: {key!r} must be a non-empty list of regexes"
+            )
+        try:
+            out[key] = re.compile("|".join(f"(?:{r})" for r in regexes), re.IGNORECASE)
+        except re.error as exc:
+            raise RuleFileError(f"encounter_cues.v1.yaml: {key}: bad regex ({exc})") from exc
+    return window, out
 
 
 @cache
