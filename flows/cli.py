@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 
 import typer
@@ -17,6 +19,43 @@ app = typer.Typer(
 
 RAW = typer.Option(settings.RAW_DIR, "--raw-dir", help="Folder of raw articles.")
 DATASET = typer.Option(settings.DATASET_DIR, "--dataset-dir", help="Folder of releases.")
+
+
+def _terminal_progress():
+    """On a terminal, a live bar (files done of total, rate, time left); elsewhere log lines only."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from flows import pipeline
+
+    bar = Progress(
+        "extracting",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = bar.add_task("files", total=None, rate="")
+    started = time.monotonic()
+
+    def hook(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        rate = done / max(time.monotonic() - started, 1e-6)
+        bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} files/s")
+
+    pipeline.PROGRESS_HOOK = hook
+    return bar
 
 
 def _fail(message: str) -> None:
@@ -56,6 +95,7 @@ def build(
         flow_fn = build_dataset.with_options(task_runner=runner)  # type: ignore[arg-type]
     from schemas.checks import ReleaseInvalid
 
+    bar = _terminal_progress()
     try:
         summary = flow_fn(
             raw_dir=raw_dir.resolve(),
@@ -67,6 +107,9 @@ def build(
         )
     except ReleaseInvalid as exc:
         _fail(f"the release would be invalid and was not published:\n{exc}")
+    finally:
+        if bar is not None:
+            bar.stop()
     from flows.pipeline import BuildSummary
 
     typer.echo("\n".join(BuildSummary(**summary).lines()))

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,13 +259,20 @@ def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _progress(logger, done: int, total: int, started: float) -> None:
+# Set by the command line on a terminal to draw a live progress bar: called with (done, total).
+PROGRESS_HOOK: Callable[[int, int], None] | None = None
+
+
+def _progress(logger, done: int, total: int, started: float) -> str:
+    """One periodic progress line (articles' files done of total, rate, time left)."""
     elapsed = max(time.monotonic() - started, 1e-6)
     rate = done / elapsed
     left = (total - done) / rate if rate else 0.0
-    logger.info(
-        f"files {done}/{total} ({done / max(total, 1):.0%}), {rate:,.0f} files/s, ~{left:,.0f}s left"
-    )
+    line = f"files {done}/{total} ({done / max(total, 1):.0%}), {rate:,.0f} files/s, ~{left:,.0f}s left"
+    logger.info(line)
+    if PROGRESS_HOOK is not None:
+        PROGRESS_HOOK(done, total)
+    return line
 
 
 @flow(

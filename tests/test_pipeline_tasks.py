@@ -63,3 +63,16 @@ def test_summary_lines_account_for_every_file_and_the_release():
         "files seen 4 (articles 4): with incidents 1 + no incident 1 + duplicates 1 + quarantined 1"
     )
     assert lines[-1] == "no changes: latest release stays 1.1.0"
+
+
+def test_progress_lines_give_done_total_rate_and_time_left(monkeypatch):
+    import logging
+    import time
+
+    from flows import pipeline
+
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(pipeline, "PROGRESS_HOOK", lambda done, total: seen.append((done, total)))
+    line = pipeline._progress(logging.getLogger("test"), 250, 1000, time.monotonic() - 5.0)
+    assert line.startswith("files 250/1000 (25%), 50 files/s, ~15s left")
+    assert seen == [(250, 1000)]
