@@ -8,26 +8,16 @@ from collections import Counter
 import pandas as pd
 from rapidfuzz import fuzz
 
+from flows.extract.mentions import unique_in_order
 from flows.model import ArticleExtraction, Mention
+from schemas.export import columns
 from schemas.vocab import CATEGORIES, outcome_rank
 
+# The published incident columns, keyed by incident_key until publish assigns ids; the title is
+# generated after redaction.
 INCIDENT_COLUMNS = [
     "incident_key",
-    "categories",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "police_forces",
-    "location",
-    "subjects",
-    "officers",
-    "outcome",
-    "outcome_text",
-    "allegation_status",
-    "source_count",
-    "article_ids",
-    "evidence_count",
+    *(c["name"] for c in columns("incidents") if c["name"] not in ("incident_id", "title")),
 ]
 EVIDENCE_COLUMNS = ["incident_key", "article_id", "char_start", "char_end", "quote", "rule_id"]
 _PRECISION = {"day": 3, "month": 2, "year": 1, "unknown": 0}
@@ -242,14 +232,6 @@ def _follows(a: Mention, b: Mention) -> bool:
     )
 
 
-def _unique(values) -> list:
-    out = []
-    for v in values:
-        if v and v not in out:
-            out.append(v)
-    return out
-
-
 def _incident(key: str, members: list[Mention]) -> dict:
     counts = Counter(c for m in members for c in m.categories)
     categories = sorted(counts, key=lambda c: (-counts[c], CATEGORIES.index(c)))
@@ -264,9 +246,11 @@ def _incident(key: str, members: list[Mention]) -> dict:
     best = latest[0] if latest else None
     if latest and not all(start <= latest[2] and latest[1] <= end for _, start, end in dated):
         best = None  # sources disagree on when it happened: unknown beats wrong
-    officers = _drop_partial_names(_unique(o for m in members for o in m.officers))
+    officers = _drop_partial_names(unique_in_order(o for m in members for o in m.officers))
     officer_keys = {o.lower() for o in officers}
-    subjects = _unique(s for m in members for s in m.subjects if s.lower() not in officer_keys)
+    subjects = unique_in_order(
+        s for m in members for s in m.subjects if s.lower() not in officer_keys
+    )
     subjects = _drop_partial_names(subjects)
     with_outcome = [m for m in members if m.outcome]
     top = max(with_outcome, key=lambda m: outcome_rank(m.outcome), default=None)
@@ -290,7 +274,7 @@ def _incident(key: str, members: list[Mention]) -> dict:
         "date_end": pd.Timestamp(best.date_end) if best else pd.NaT,
         "date_precision": best.date_precision if best else "unknown",
         "date_text": best.date_text if best else None,
-        "police_forces": sorted(_unique(f for m in members for f in m.police_forces)),
+        "police_forces": sorted(unique_in_order(f for m in members for f in m.police_forces)),
         "location": min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None,
         "subjects": subjects,
         "officers": officers,

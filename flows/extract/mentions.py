@@ -218,10 +218,10 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     if not hits and not is_list:
         return []
     people = [(p.start_char, p.end_char, p.kb_id_, p.label_) for p in doc.spans.get("people", [])]
-    officers = _unique(
+    officers = unique_in_order(
         p[2] for p in people if p[3] == "officer" or normalise_name(p[2]) in ctx.known_officers
     )
-    subjects = _unique(
+    subjects = unique_in_order(
         p[2]
         for p in people
         if p[3] == "subject"
@@ -231,29 +231,29 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     for word, full in _surnames(text, ctx):
         if full in ctx.known_officers:
             officers = (
-                _unique([*officers, word])
+                unique_in_order([*officers, word])
                 if not any(_expand(o, ctx) == full for o in officers)
                 else officers
             )
         elif not any(_expand(x, ctx) == full for x in subjects + officers):
-            subjects = _unique([*subjects, word])
+            subjects = unique_in_order([*subjects, word])
     if not (subjects or officers) and _GENERIC.search(text):
         return []
     base = _base_fields(doc, ctx, hits)
     named = examples if any(x in subjects for x in examples) else []
     if not is_list and len(named) >= 2:
-        categories = _unique(h[2] for h in hits)
+        categories = unique_in_order(h[2] for h in hits)
         out = [_mention(ctx, base, categories, [x], [], hits[0][3]) for x in named]
         return _dedupe(out)
     if is_list:
         out = []
         for m, cat in items:
-            cats = _unique([cat] + [h[2] for h in hits if m.start() <= h[0] < m.end()])
+            cats = unique_in_order([cat] + [h[2] for h in hits if m.start() <= h[0] < m.end()])
             out.append(
                 _mention(ctx, base, cats, [m.group("name")], [], f"{MISCONDUCT_RULES}:case_list_01")
             )
         return _dedupe(out)
-    categories = _unique(h[2] for h in hits)
+    categories = unique_in_order(h[2] for h in hits)
     rule_id = hits[0][3]
     vigil = _VIGIL.search(text)
     out = []
@@ -336,7 +336,7 @@ def _requires_agent(rule_id: str) -> bool:
     return _rule(rule_id).get("requires") == "agent"
 
 
-def _unique(values) -> list:
+def unique_in_order(values) -> list:
     out = []
     for v in values:
         if v and v not in out:
@@ -356,7 +356,7 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 
 def _base_fields(doc: Doc, ctx: SentenceContext, hits) -> dict:
     text = ctx.text
-    forces = _unique(s.label_ for s in doc.spans.get("forces", []))
+    forces = unique_in_order(s.label_ for s in doc.spans.get("forces", []))
     locs = list(doc.spans.get("location", []))
     outcome, outcome_text, out_status, _ = find_outcome(text)
     dated = []
@@ -406,5 +406,5 @@ def _mention(ctx, base, categories, subjects, officers, rule_id, extra_keys=()) 
         outcome=base["outcome"],
         outcome_text=base["outcome_text"] if base["outcome"] else None,
         allegation_status=base["status"],
-        link_keys=_unique(keys),
+        link_keys=unique_in_order(keys),
     )
