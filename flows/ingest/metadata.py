@@ -82,7 +82,16 @@ def pick_fields(obj: dict) -> dict:
 
 # Fields the collector records for provenance; ingest keeps them out of the dataset without a warning.
 COLLECTOR_FIELDS = frozenset(
-    {"final_url", "canonical_url", "fetched_at", "http_status", "etag", "last_modified", "sha256", "source"}
+    {
+        "final_url",
+        "canonical_url",
+        "fetched_at",
+        "http_status",
+        "etag",
+        "last_modified",
+        "sha256",
+        "source",
+    }
 )
 
 
@@ -91,7 +100,7 @@ def sidecar_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + ".meta.json"), path.with_name(path.stem + ".meta.json")
 
 
-def _inside(path: Path, root: Path) -> bool:
+def is_inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
@@ -108,7 +117,7 @@ def read_sidecar(path: Path, raw_dir: Path) -> dict:
         if candidate == path or not candidate.is_file():
             continue
         try:
-            if not _inside(candidate, raw_dir):
+            if not is_inside(candidate, raw_dir):
                 raise ValueError("sidecar resolves outside raw/")
             if candidate.stat().st_size > MAX_SIDECAR_BYTES:
                 raise ValueError(f"sidecar larger than {MAX_SIDECAR_BYTES} bytes")

@@ -11,7 +11,7 @@ from pathlib import Path
 from flows.ingest.decode import decode_bytes, normalise_newlines
 from flows.ingest.html import declared_charset, extract_html
 from flows.ingest.identity import sha256_bytes, sha256_text
-from flows.ingest.metadata import pick_fields, read_sidecar
+from flows.ingest.metadata import is_inside, pick_fields, read_sidecar
 from flows.ingest.records import article_from_text, quarantined
 from flows.model import Article
 
@@ -30,22 +30,14 @@ def source_path_for(path: Path, raw_dir: Path) -> str:
         return Path(rel).as_posix()
 
 
-def _inside(path: Path, raw_dir: Path) -> bool:
-    try:
-        path.resolve().relative_to(raw_dir.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
 def _precheck(path: Path, raw_dir: Path, fmt: str, max_bytes: int) -> str | None:
     """Reason to quarantine without reading the content, or None."""
     if path.is_symlink():
-        if not _inside(path, raw_dir):
+        if not is_inside(path, raw_dir):
             return "symlink points outside raw/"
         if not path.exists():
             return "broken symlink"
-    elif not _inside(path, raw_dir):
+    elif not is_inside(path, raw_dir):
         return "path outside raw/"
     try:
         info = path.stat()
