@@ -146,13 +146,15 @@ def _with_retired_evidence(previous, dataset_dir: Path, retired: set[str]):
     if previous is None or not retired:
         return previous
     import dataclasses
-    import json
 
     import pyarrow.parquet as pq
 
-    index = json.loads((dataset_dir / "index.json").read_text(encoding="utf-8"))
+    from flows.publish import read_index
+    from flows.publish.version import parse_version
+
     wanted, found = set(retired), []
-    for release in sorted(index["releases"], key=lambda r: _semver(r["version"]), reverse=True):
+    releases = read_index(dataset_dir)["releases"]
+    for release in sorted(releases, key=lambda r: parse_version(r["version"]), reverse=True):
         if not wanted:
             break
         path = dataset_dir / release["version"] / "evidence.parquet"
@@ -168,10 +170,6 @@ def _with_retired_evidence(previous, dataset_dir: Path, retired: set[str]):
         return previous
     evidence = pd.concat([previous.tables["evidence"], *found], ignore_index=True)
     return dataclasses.replace(previous, tables={**previous.tables, "evidence": evidence})
-
-
-def _semver(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in version.split("."))
 
 
 @task
