@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -29,18 +28,12 @@ def _resolve(version: str, dataset_dir: Path) -> Path:
 
 
 def verify_checksums(release_dir: Path) -> None:
-    """Raise ChecksumError naming the first file whose SHA-256 differs from SHA256SUMS."""
-    for line in (release_dir / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        expected, name = line.split(maxsplit=1)
-        name = name.lstrip("*")
-        path = release_dir / name
-        if not path.is_file():
-            raise ChecksumError(f"{release_dir.name}/{name}: listed in SHA256SUMS but missing")
-        got = hashlib.sha256(path.read_bytes()).hexdigest()
-        if got != expected:
-            raise ChecksumError(f"{release_dir.name}/{name}: sha256 {got} != expected {expected}")
+    """Raise ChecksumError listing every file that differs from, or is missing from, SHA256SUMS."""
+    from flows.publish.verify import check_files
+
+    problems = check_files(release_dir)
+    if problems:
+        raise ChecksumError(f"{release_dir.name}: " + "; ".join(problems))
 
 
 def load_release(
