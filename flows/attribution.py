@@ -7,27 +7,25 @@ from functools import cache
 
 import pandas as pd
 
-from flows.redact import (
-    _as_list,
-    _compile,
-    _id_col,
-    _load_yaml,
-    _name_regex,
-    _require,
-    _sentences_by_incident,
+from flows.extract.identity import (
+    compile_pattern,
     identity_rules,
+    load_rule_file,
+    name_regex,
     name_variants,
+    require_key,
 )
+from flows.redact import _as_list, _id_col, _sentences_by_incident
 
 
 @cache
 def _attribution_patterns(stem: str = "attribution.v1"):
-    data = _load_yaml(stem)
-    verb = _require(data, "speech_verbs", str, f"{stem}.yaml")
+    data = load_rule_file(stem)
+    verb = require_key(data, "speech_verbs", str, f"{stem}.yaml")
     templates = []
-    for i, p in enumerate(_require(data, "speaker_patterns", list, f"{stem}.yaml")):
+    for i, p in enumerate(require_key(data, "speaker_patterns", list, f"{stem}.yaml")):
         t = p.replace("{VERB}", verb)
-        _compile(t.replace("{NAME}", "Jane Roe"), f"{stem}.yaml: speaker_patterns[{i}]")
+        compile_pattern(t.replace("{NAME}", "Jane Roe"), f"{stem}.yaml: speaker_patterns[{i}]")
         templates.append(t)
     return tuple(templates)
 
@@ -46,7 +44,7 @@ def check_attribution(
         kept = []
         for name in _as_list(officers):
             variants = name_variants(name, rules)
-            regex = _name_regex(variants)
+            regex = name_regex(variants)
             mention = re.compile(regex)
             speakers = [re.compile(t.replace("{NAME}", regex), re.IGNORECASE) for t in templates]
             total = as_speaker = 0
@@ -84,10 +82,10 @@ def check_attribution(
 
 @cache
 def _allegation_cues(stem: str = "allegation_cues.v1"):
-    data = _load_yaml(stem)
+    data = load_rule_file(stem)
     where = f"{stem}.yaml"
-    cues = tuple(_compile(p, where) for p in _require(data, "finding_cues", list, where))
-    return cues, _compile(_require(data, "negations", str, where), where)
+    cues = tuple(compile_pattern(p, where) for p in require_key(data, "finding_cues", list, where))
+    return cues, compile_pattern(require_key(data, "negations", str, where), where)
 
 
 def has_finding_cue(sentence: str) -> bool:

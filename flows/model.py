@@ -65,6 +65,19 @@ class Mention:
     link_keys: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class ProtectedName:
+    """A person an article says must not be named (child, sexual-offence victim), and why.
+
+    `withheld` is False for a person who would be protected but whom the article exempts
+    (reported dead, or an adult who waived anonymity): the exemption is shared with the release.
+    """
+
+    name: str
+    reason: str
+    withheld: bool = True
+
+
 @dataclass(slots=True)
 class ArticleExtraction:
     """What extraction learned from one article."""
@@ -76,3 +89,5 @@ class ArticleExtraction:
     date_inference: str | None = None
     language: str | None = None
     status_reason: str | None = None  # why no incident was found, when none was
+    # People the whole article says must be withheld (decided from the words around each name).
+    protected: list[ProtectedName] = field(default_factory=list)

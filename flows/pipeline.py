@@ -25,6 +25,7 @@ from flows.assemble import articles_frame, dedupe_articles, finish_tables
 from flows.batch import BatchRunner
 from flows.cache import FileResult, ResultCache, code_version
 from flows.model import ArticleExtraction
+from flows.redact import protected_by_article
 from schemas.checks import validate_tables
 from schemas.export import schema_fingerprint
 
@@ -186,32 +187,42 @@ def apply_reviewed_corrections(
 
 
 @task
-def redact_protected_identities(incidents: pd.DataFrame, evidence: pd.DataFrame):
-    """Keep commentators out of officers, allegations alleged, and protected identities withheld."""
-    from flows.redact import (
-        check_attribution,
-        enforce_allegation_status,
-        redact,
-        redaction_decisions,
-    )
+def redact_protected_identities(
+    incidents: pd.DataFrame, evidence: pd.DataFrame, article_protected: dict | None = None
+):
+    """Keep commentators out of officers, allegations alleged, and protected identities withheld.
+
+    Returns the redacted frames and the decisions (the release gate checks them again).
+    """
+    from flows.attribution import check_attribution, enforce_allegation_status
+    from flows.redact import redact, redaction_decisions
 
     logger = run_logger()
     incidents, attribution = check_attribution(incidents, evidence)
     incidents, allegations = enforce_allegation_status(incidents, evidence)
-    decisions = redaction_decisions(incidents, evidence)
+    decisions = redaction_decisions(incidents, evidence, article_protected)
     for record in [*attribution, *allegations]:
         logger.info(f"review: {record}")
     withheld = [d for d in decisions if d.decision == "withheld"]
     logger.info(f"redaction: {len(withheld)} name(s) withheld of {len(decisions)} decision(s)")
-    return redact(incidents, evidence, decisions)
+    incidents, evidence = redact(incidents, evidence, decisions)
+    return incidents, evidence, decisions
 
 
 @task
-def validate_release(tables: dict[str, pd.DataFrame], spans: dict) -> None:
-    """Lazy validation of every table and cross-table rule; an invalid release is never published."""
-    from schemas.checks import ReleaseInvalid
+def validate_release(tables: dict[str, pd.DataFrame], spans: dict, decisions=()) -> None:
+    """Lazy validation of every table and cross-table rule; an invalid release is never published.
+
+    The redaction gate is part of it: a name withheld anywhere must not survive in any field.
+    """
+    from flows.redact import leaked_names
+    from schemas.checks import Failure, ReleaseInvalid
 
     report = validate_tables(tables, spans=spans)
+    report.failures += [
+        Failure("release", "protected_names_withheld", None, leak)
+        for leak in leaked_names(tables["incidents"], tables["evidence"], list(decisions))
+    ]
     if not report.ok:
         raise ReleaseInvalid(report)
 
@@ -364,7 +375,8 @@ def build_dataset(
 
     incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
     incidents, evidence, applied = apply_reviewed_corrections(incidents, evidence, corrections_path)
-    incidents, evidence = redact_protected_identities(incidents, evidence)
+    protected = protected_by_article(extractions.values())
+    incidents, evidence, decisions = redact_protected_identities(incidents, evidence, protected)
     incidents, evidence = finish_tables(incidents, evidence)
     tables = {
         "incidents": incidents,
@@ -372,7 +384,7 @@ def build_dataset(
         "articles": articles_frame(articles, extractions, evidence),
     }
     lap("assemble")
-    validate_release(tables, spans)
+    validate_release(tables, spans, decisions)
     lap("validate")
 
     created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

@@ -1,25 +1,39 @@
-"""Legal redaction (sexual-offence victims, children), commentator attribution and allegation status."""
+"""Legal redaction of a release: sexual-offence victims and children are never named.
+
+Decisions come from the words around each name (flows/extract/identity.py), never from the
+incident's category. `redact` withholds every protected name from every field; `leaked_names`
+is the release gate that fails validation when a protected name survives anywhere.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
-import yaml
 
-RULES_DIR = Path(__file__).parent / "redaction"
+from flows.extract.identity import (
+    CANDIDATE_NAME,
+    REASON_CHILD,
+    REASON_SEXUAL,
+    REASON_UNDECIDED,
+    PersonFindings,
+    ProtectedName,
+    _gap,
+    assess_person,
+    identity_rules,
+    is_personal_name,
+    is_pseudonym,
+    name_regex,
+    name_variants,
+    protected_names,
+)
+
 MARKER = "[REDACTED]"
 TEXT_FIELDS = ("title", "location", "date_text", "outcome_text")
 LIST_FIELDS = ("subjects", "officers")
-REASON_CHILD = "child involved in proceedings"
-REASON_SEXUAL = "victim of a sexual offence (lifelong anonymity)"
 REASON_SEXUAL_SHORT = "victim of a sexual offence"
-_TOKEN = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
-CANDIDATE_NAME = re.compile(rf"(?<![\w-])(?<!\w['’]){_TOKEN}(?:\s+{_TOKEN}){{1,2}}(?![\w-])")
+REASON_UNDECIDED_SHORT = "named beside a sexual-offence report (withheld by default)"
 
 
 class RedactionDecision(NamedTuple):
@@ -31,235 +45,12 @@ class RedactionDecision(NamedTuple):
     incident_id: str
 
 
-# ---------------------------------------------------------------- rules (data files) loading
-
-
-def _load_yaml(stem: str) -> dict[str, Any]:
-    path = RULES_DIR / f"{stem}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    base = stem.rsplit(".v", 1)[0]
-    if not isinstance(data, dict) or data.get("name") != stem or not stem.startswith(base + ".v"):
-        raise ValueError(f"{path}: expected a mapping whose name is {stem!r}")
-    return data
-
-
-def _compile(pattern: str, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise ValueError(f"{where}: invalid regular expression: {exc}") from exc
-
-
-def _require(data: dict, key: str, kind: type, where: str):
-    value = data.get(key)
-    if not isinstance(value, kind) or not value:
-        raise ValueError(f"{where}: '{key}' must be a non-empty {kind.__name__}")
-    return value
-
-
-@dataclass(frozen=True)
-class IdentityRules:
-    sexual_category: str
-    attach_window: int
-    discovery_window: int
-    child_max_age: int
-    victim_templates: tuple[tuple[str, str], ...]
-    deceased_templates: tuple[str, ...]
-    offence_terms: tuple[re.Pattern[str], ...]
-    age_patterns: tuple[re.Pattern[str], ...]
-    number_words: dict[str, int]
-    child_terms: tuple[re.Pattern[str], ...]
-    waiver_cues: tuple[re.Pattern[str], ...]
-    pseudonyms: tuple[re.Pattern[str], ...]
-    titles: frozenset[str]
-    not_name_words: frozenset[str]
-
-
-@cache
-def identity_rules(stem: str = "protected_identity.v1") -> IdentityRules:
-    """Load and validate the protected-identity rules (patterns as data)."""
-    data = _load_yaml(stem)
-    where = f"{stem}.yaml"
-    macros = _require(data, "macros", dict, where)
-
-    def expand(template: str, label: str) -> str:
-        for key, value in macros.items():
-            template = template.replace("{" + key + "}", value)
-        if "{NAME}" not in template:
-            raise ValueError(f"{where}: {label} has no {{NAME}} placeholder")
-        _compile(template.replace("{NAME}", "Jane Roe"), f"{where}: {label}")
-        return template
-
-    victims = []
-    for i, entry in enumerate(_require(data, "victim_patterns", list, where)):
-        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("pattern"):
-            raise ValueError(f"{where}: victim_patterns[{i}] needs 'id' and 'pattern'")
-        victims.append((entry["id"], expand(entry["pattern"], f"victim pattern {entry['id']}")))
-    listed = {
-        key: tuple(_compile(p, f"{where}: {key}") for p in _require(data, key, list, where))
-        for key in ("offence_terms", "age_patterns", "child_terms", "waiver_cues")
-    }
-    return IdentityRules(
-        sexual_category=_require(data, "sexual_category", str, where),
-        attach_window=int(_require(data, "attach_window", int, where)),
-        discovery_window=int(_require(data, "discovery_window", int, where)),
-        child_max_age=int(_require(data, "child_max_age", int, where)),
-        victim_templates=tuple(victims),
-        deceased_templates=tuple(
-            expand(p, f"deceased pattern {i}")
-            for i, p in enumerate(_require(data, "deceased_patterns", list, where))
-        ),
-        offence_terms=listed["offence_terms"],
-        age_patterns=listed["age_patterns"],
-        number_words={str(k).lower(): int(v) for k, v in data.get("number_words", {}).items()},
-        child_terms=listed["child_terms"],
-        waiver_cues=listed["waiver_cues"],
-        pseudonyms=tuple(
-            _compile(p, f"{where}: pseudonym_patterns", 0)
-            for p in _require(data, "pseudonym_patterns", list, where)
-        ),
-        titles=frozenset(_require(data, "titles", list, where)),
-        not_name_words=frozenset(_require(data, "not_name_words", list, where)),
-    )
-
-
-# ---------------------------------------------------------------- names and mentions
-
-
-def _tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"\s+", name.strip()) if t]
-
-
-def is_pseudonym(name: str, rules: IdentityRules | None = None) -> bool:
-    """True for names the sources already anonymise ("Child Q", "Officer A") and for the marker."""
-    rules = rules or identity_rules()
-    return any(p.search(name.strip()) for p in rules.pseudonyms)
-
-
-def is_personal_name(name: str, rules: IdentityRules | None = None) -> bool:
-    """A personal name has at least one capitalised token that is not a title ("an autistic boy" has none)."""
-    rules = rules or identity_rules()
-    return any(t[:1].isupper() and t.strip(".,") not in rules.titles for t in _tokens(name))
-
-
-def name_variants(name: str, rules: IdentityRules | None = None, partial: bool = True) -> list[str]:
-    """The full name without titles, then its surname and first name (longest first)."""
-    rules = rules or identity_rules()
-    tokens = [t for t in _tokens(name) if t.strip(".,") not in rules.titles]
-    if not tokens:
-        return [name.strip()] if name.strip() else []
-    variants = [" ".join(tokens)]
-    if name.strip() != variants[0]:
-        variants.insert(0, name.strip())
-    if partial and len(tokens) >= 2:
-        for t in (tokens[-1], tokens[0]):
-            if len(t) >= 2 and t[:1].isupper() and t not in variants:
-                variants.append(t)
-    return variants
-
-
-def _name_regex(variants: list[str]) -> str:
-    alts = "|".join(r"\s+".join(re.escape(t) for t in v.split()) for v in variants)
-    return rf"(?-i:(?<![\w-])(?<!\w['’])(?:{alts})(?![\w-]))"
-
-
-@cache
-def _person_patterns(variants: tuple[str, ...], stem: str) -> dict[str, Any]:
-    rules = identity_rules(stem)
-    name = _name_regex(list(variants))
-    return {
-        "mention": re.compile(name, re.IGNORECASE),
-        "victim": [
-            (vid, re.compile(t.replace("{NAME}", name), re.IGNORECASE))
-            for vid, t in rules.victim_templates
-        ],
-        "deceased": [
-            re.compile(t.replace("{NAME}", name), re.IGNORECASE) for t in rules.deceased_templates
-        ],
-    }
-
-
-def _age_value(raw: str, rules: IdentityRules) -> int | None:
-    raw = raw.lower()
-    if raw.isdigit():
-        return int(raw)
-    if "-" in raw:  # "fifteen" only; compound words above twenty are adults anyway
-        return None
-    return rules.number_words.get(raw)
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(b[0] - a[1], a[0] - b[1], 0)
-
-
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:her|his|their|whose|own|my|our|your|of)\s+$", re.IGNORECASE)
-
-
-def _attached_ages_and_terms(sentence: str, spans: list[tuple[int, int]], window: int, rules):
-    ages: list[int] = []
-    child_term = False
-    for pattern in rules.age_patterns:
-        for m in pattern.finditer(sentence):
-            value = _age_value(m.group("age"), rules)
-            if value is not None and any(_gap(m.span(), s) <= window for s in spans):
-                ages.append(value)
-    for pattern in rules.child_terms:
-        for m in pattern.finditer(sentence):
-            if any(m.start() < e and s < m.end() for s, e in spans):
-                continue  # the child word is part of the name itself
-            if _POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]):
-                continue
-            if any(_gap(m.span(), s) <= window for s in spans):
-                child_term = True
-    return ages, child_term
-
-
-@dataclass
-class PersonFindings:
-    mentioned: bool = False
-    child: bool = False
-    sexual_victim: str | None = None  # id of the victim pattern that matched
-    waived: bool = False
-    deceased: bool = False
-
-
-def assess_person(
-    name: str,
-    categories: list[str],
-    sentences: list[str],
-    discovery: bool = False,
-    stem: str = "protected_identity.v1",
-) -> PersonFindings:
-    """What the evidence sentences say about one person: child, sexual-offence victim, waiver, death."""
-    rules = identity_rules(stem)
-    variants = tuple(name_variants(name, rules, partial=not discovery))
-    pats = _person_patterns(variants, stem)
-    window = rules.discovery_window if discovery else rules.attach_window
-    found = PersonFindings()
-    child_ages: list[int] = []
-    adult_ages: list[int] = []
-    for sentence in sentences:
-        spans = [m.span() for m in pats["mention"].finditer(sentence)]
-        if not spans:
-            continue
-        found.mentioned = True
-        ages, term = _attached_ages_and_terms(sentence, spans, window, rules)
-        child_ages += [a for a in ages if a <= rules.child_max_age]
-        adult_ages += [a for a in ages if a > rules.child_max_age]
-        found.child = found.child or term
-        if (
-            found.sexual_victim is None
-            and rules.sexual_category in categories
-            and any(t.search(sentence) for t in rules.offence_terms)
-        ):
-            for vid, pattern in pats["victim"]:
-                if pattern.search(sentence):
-                    found.sexual_victim = vid
-                    break
-        found.waived = found.waived or any(c.search(sentence) for c in rules.waiver_cues)
-        found.deceased = found.deceased or any(p.search(sentence) for p in pats["deceased"])
-    found.child = bool(child_ages) or (found.child and not adult_ages)
-    return found
+def _short_reason(reason: str) -> str:
+    if reason.startswith(REASON_CHILD):
+        return REASON_CHILD
+    if reason.startswith(REASON_UNDECIDED):
+        return REASON_UNDECIDED_SHORT
+    return REASON_SEXUAL_SHORT
 
 
 def decide(name: str, findings: PersonFindings, incident_id: str, discovered: bool = False):
@@ -312,15 +103,15 @@ def _sentences_by_incident(evidence: pd.DataFrame, col: str) -> dict[str, list[s
     return out
 
 
-def _discover(categories: list[str], sentences: list[str], known: set[str], rules) -> list[str]:
-    sexual = rules.sexual_category in categories
+def _discover(sentences: list[str], known: set[str], rules) -> list[str]:
+    """Names in the evidence text (not listed as subjects) that a child or sexual-offence cue touches."""
     stop = rules.not_name_words | rules.titles
     names: list[str] = []
     for sentence in sentences:
         cues = [
             m.span() for p in rules.age_patterns + rules.child_terms for m in p.finditer(sentence)
         ]
-        if sexual and any(t.search(sentence) for t in rules.offence_terms):
+        if any(t.search(sentence) for t in rules.offence_terms):
             cues.append((0, len(sentence)))
         if not cues:
             continue
@@ -339,21 +130,69 @@ def _discover(categories: list[str], sentences: list[str], known: set[str], rule
                 names.append(cand)
     out = []
     for cand in names:
-        f = assess_person(cand, categories, sentences, discovery=True)
+        f = assess_person(cand, sentences, discovery=True)
         if f.child or f.sexual_victim:
             out.append(cand)
     return out
 
 
-def redaction_decisions(incidents: pd.DataFrame, evidence: pd.DataFrame) -> list[RedactionDecision]:
-    """Every decision about every subject (and every protected person found only in the text)."""
+def _quotes_by_article(
+    evidence: pd.DataFrame, col: str
+) -> dict[str, dict[str, list[tuple[int, str]]]]:
+    """incident -> article -> [(char_start, quote)] in text order."""
+    out: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for key, aid, start, quote in zip(
+        evidence[col],
+        evidence["article_id"],
+        evidence["char_start"],
+        evidence["quote"],
+        strict=True,
+    ):
+        if isinstance(quote, str):
+            out.setdefault(key, {}).setdefault(aid, []).append((int(start), quote))
+    return {k: {a: sorted(v) for a, v in arts.items()} for k, arts in out.items()}
+
+
+def _text_decisions(key: str, by_article: dict[str, list[tuple[int, str]]], officers: list[str]):
+    """Fail-closed decisions from the quotes of one incident read as one text per article."""
+    out = []
+    listed = {o.lower() for o in officers}
+    for quotes in by_article.values():
+        text = "\n".join(q for _, q in quotes)
+        spans, at = [], 0
+        for _, q in quotes:
+            spans.append((at, at + len(q)))
+            at += len(q) + 1
+        for p in protected_names(text, spans):
+            if not p.withheld:
+                out.append(RedactionDecision(p.name, "named", p.reason + " (evidence text)", key))
+                continue
+            if p.name.lower() in listed and p.reason == REASON_UNDECIDED:
+                continue  # listed as an officer of this incident: a role that may be published
+            out.append(RedactionDecision(p.name, "withheld", p.reason + " (evidence text)", key))
+    return out
+
+
+def redaction_decisions(
+    incidents: pd.DataFrame,
+    evidence: pd.DataFrame,
+    article_protected: dict[str, list[ProtectedName]] | None = None,
+) -> list[RedactionDecision]:
+    """Every decision about every subject, and every protected person found in the text.
+
+    Protection is decided from the words around each name, never from the incident's category:
+    the subjects' own sentences, the incident's quotes read in order (fail closed next to a
+    sexual-offence word), and `article_protected`, what extraction decided from each whole
+    article (article id -> names), which applies to every incident citing that article.
+    """
     rules = identity_rules()
     col = _id_col(incidents)
-    sentences = _sentences_by_incident(evidence, _id_col(evidence))
+    ecol = _id_col(evidence)
+    sentences = _sentences_by_incident(evidence, ecol)
+    quotes = _quotes_by_article(evidence, ecol)
     decisions: list[RedactionDecision] = []
     for _, row in incidents.iterrows():
         key = row[col]
-        cats = _as_list(row.get("categories"))
         sents = sentences.get(key, [])
         subjects = _as_list(row.get("subjects"))
         for name in subjects:
@@ -364,9 +203,17 @@ def redaction_decisions(incidents: pd.DataFrame, evidence: pd.DataFrame) -> list
             elif not is_personal_name(name, rules):
                 decisions.append(RedactionDecision(name, "kept", "a description, not a name", key))
             else:
-                decisions.append(decide(name, assess_person(name, cats, sents), key))
-        for name in _discover(cats, sents, set(subjects), rules):
-            decisions.append(decide(name, assess_person(name, cats, sents, True), key, True))
+                decisions.append(decide(name, assess_person(name, sents), key))
+        for name in _discover(sents, set(subjects), rules):
+            decisions.append(decide(name, assess_person(name, sents, True), key, True))
+        by_article = quotes.get(key, {})
+        decisions += _text_decisions(key, by_article, _as_list(row.get("officers")))
+        for aid in by_article:
+            for p in (article_protected or {}).get(aid, []):
+                decision = "withheld" if p.withheld else "named"
+                decisions.append(
+                    RedactionDecision(p.name, decision, p.reason + " (article text)", key)
+                )
     return _share_exemptions(decisions)
 
 
@@ -393,7 +240,7 @@ def _share_exemptions(decisions: list[RedactionDecision]) -> list[RedactionDecis
 def _replace(text: str, variants: list[str]) -> str:
     if not variants:
         return text
-    return re.sub(_name_regex(sorted(set(variants), key=len, reverse=True)), MARKER, text)
+    return re.sub(name_regex(sorted(set(variants), key=len, reverse=True)), MARKER, text)
 
 
 def redact(
@@ -413,7 +260,7 @@ def redact(
     full_names = sorted({v for d in withheld for v in name_variants(d.name, rules, partial=False)})
     local: dict[str, list[tuple[list[str], str]]] = {}
     for d in withheld:
-        reason = REASON_CHILD if d.reason.startswith(REASON_CHILD) else REASON_SEXUAL_SHORT
+        reason = _short_reason(d.reason)
         variants = name_variants(d.name, rules, partial="found in the evidence" not in d.reason)
         local.setdefault(d.incident_id, []).append((variants, reason))
 
@@ -447,7 +294,7 @@ def redact(
         n: reason
         for d in withheld
         for n in name_variants(d.name, rules, partial=False)
-        for reason in [REASON_CHILD if d.reason.startswith(REASON_CHILD) else REASON_SEXUAL_SHORT]
+        for reason in [_short_reason(d.reason)]
     }
     for i, (key, quote) in enumerate(zip(ev[ecol], quotes, strict=True)):
         if not isinstance(quote, str):
@@ -494,19 +341,52 @@ def _redact_list(values: list[str], full_names: list[str], local) -> list[str]:
     return out
 
 
-# ---------------------------------------------------------------- attribution and allegation status
-# Implemented in flows/attribution.py (kept apart for size); exposed here for the pipeline.
+# ---------------------------------------------------------------- the release gate
 
 
-def check_attribution(incidents: pd.DataFrame, evidence: pd.DataFrame):
-    """Remove officers whose name only appears as the speaker of a statement; report why."""
-    from flows.attribution import check_attribution as impl
+def leaked_names(
+    incidents: pd.DataFrame, evidence: pd.DataFrame, decisions: list[RedactionDecision]
+) -> list[str]:
+    """Every place where a withheld name still stands in a release (empty when none).
 
-    return impl(incidents, evidence)
+    A withheld person's full name may appear nowhere (any quote, title, subject, officer or
+    text field of any incident); their surname or first name nowhere in the incidents they
+    belong to. Validation fails the release on any finding.
+    """
+    rules = identity_rules()
+    withheld = [d for d in decisions if d.decision == "withheld"]
+    if not withheld:
+        return []
+    everywhere = sorted({v for d in withheld for v in name_variants(d.name, rules, partial=False)})
+    local: dict[str, set[str]] = {}
+    for d in withheld:
+        partial = "found in the evidence" not in d.reason
+        local.setdefault(d.incident_id, set()).update(name_variants(d.name, rules, partial=partial))
+    found: list[str] = []
+
+    def check(where: str, key: str, value: str) -> None:
+        names = everywhere + sorted(local.get(key, ()))
+        if names and _replace(value, names) != value:
+            found.append(f"{where}: a withheld name survives in {value[:80]!r}")
+
+    col = _id_col(incidents)
+    for _, row in incidents.iterrows():
+        key = row[col]
+        for field in TEXT_FIELDS:
+            if isinstance(row.get(field), str):
+                check(f"incident {key} {field}", key, row[field])
+        for field in LIST_FIELDS:
+            for value in _as_list(row.get(field)):
+                check(f"incident {key} {field}", key, value)
+    ecol = _id_col(evidence)
+    for key, eid, quote in zip(
+        evidence[ecol], evidence.get("evidence_id", evidence[ecol]), evidence["quote"], strict=True
+    ):
+        if isinstance(quote, str):
+            check(f"evidence {eid} quote", key, quote)
+    return found
 
 
-def enforce_allegation_status(incidents: pd.DataFrame, evidence: pd.DataFrame):
-    """Downgrade 'established' to 'alleged' where no evidence sentence reports a finding."""
-    from flows.attribution import enforce_allegation_status as impl
-
-    return impl(incidents, evidence)
+def protected_by_article(extractions) -> dict[str, list[ProtectedName]]:
+    """article id -> the people extraction found the whole article says must be withheld."""
+    return {x.article_id: list(x.protected) for x in extractions if x.protected}

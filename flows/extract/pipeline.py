@@ -19,6 +19,7 @@ from flows.extract.continuation import (
 )
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
+from flows.extract.identity import protected_names
 from flows.extract.linking import link_mentions
 from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions, encounter_sentence
 from flows.extract.people import find_people, normalise_name
@@ -244,6 +245,8 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         join_continuations(ext.mentions, more)
         ext.mentions += more
     ext.mentions += [m for m in back if not any(m.char_start == x.char_start for x in more)]
+    if ext.mentions:
+        ext.protected = protected_names(article.text, spans)
     if not ext.mentions:
         ext.status_reason = (
             "no police misconduct terms"
