@@ -10,11 +10,9 @@ import pandas as pd
 from flows.ids import evidence_ids
 from flows.model import Article, ArticleExtraction
 from flows.titles import incident_title
-from schemas.export import columns
+from schemas.export import columns, conform
 
 ARTICLE_COLUMNS = [c["name"] for c in columns("articles")]
-INCIDENT_COLUMNS = [c["name"] for c in columns("incidents")]
-EVIDENCE_COLUMNS = [c["name"] for c in columns("evidence")]
 
 
 def _path_id(prefix: str, source_path: str) -> str:
@@ -92,7 +90,7 @@ def articles_frame(
                 "incident_count": int(n),
             }
         )
-    df = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    df = conform("articles", pd.DataFrame(rows, columns=ARTICLE_COLUMNS))
     return df.sort_values("source_path", kind="stable").reset_index(drop=True)
 
 
@@ -115,9 +113,10 @@ def finish_tables(
     incidents["source_count"] = incidents["article_ids"].map(len).astype("int64")
     incidents["evidence_count"] = incidents["incident_id"].map(n_ev).astype("int64")
     incidents["title"] = [incident_title(r) for r in incidents.to_dict("records")]
-    incidents = incidents[INCIDENT_COLUMNS].sort_values("incident_id").reset_index(drop=True)
+    # Typed from the schema: with zero incidents the columns above come out as float64.
+    incidents = conform("incidents", incidents).sort_values("incident_id").reset_index(drop=True)
     evidence = (
-        evidence[EVIDENCE_COLUMNS]
+        conform("evidence", evidence)
         .sort_values(["incident_id", "article_id", "char_start", "char_end"])
         .reset_index(drop=True)
     )

@@ -84,6 +84,12 @@ def build(
     ),
 ) -> None:
     """Ingest raw/, extract incidents, validate, and publish a release if anything changed."""
+    from flows.ingest import RawDirError, check_raw_dir
+
+    try:  # before Prefect starts: a missing or empty raw folder is one line, not a failed run
+        check_raw_dir(raw_dir.resolve())
+    except RawDirError as exc:
+        _fail(str(exc))
     from flows.pipeline import build_dataset
 
     flow_fn = build_dataset

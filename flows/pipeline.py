@@ -104,9 +104,10 @@ def recover_dataset(dataset_dir: Path) -> list[str]:
 
 @task
 def discover_raw_files(raw_dir: Path) -> list[str]:
-    """Every raw file, as a path relative to raw/, in a stable order."""
-    from flows.ingest import discover_files
+    """Every raw file, as a path relative to raw/, in a stable order; RawDirError if there is none."""
+    from flows.ingest import check_raw_dir, discover_files
 
+    check_raw_dir(raw_dir)
     return [p.relative_to(raw_dir).as_posix() for p in discover_files(raw_dir)]
 
 

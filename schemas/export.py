@@ -90,18 +90,50 @@ def schema_fingerprint() -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _typed_column(arrow: str, s: pd.Series) -> pd.Series:
+    """A column in the in-memory convention of its Arrow type, whatever dtype pandas gave it.
+
+    pandas infers float64 for a column built by map/apply/a comprehension over zero rows (or
+    holding only missing values): the type must come from the schema, not from the values."""
+    if arrow == "list<string>":
+        return s.astype(object).map(lambda v: [] if _isna(v) else list(v))
+    if arrow == "string":
+        return s.astype(object).where(s.notna(), None)
+    if arrow == "date32":
+        return pd.to_datetime(s)
+    if arrow == "int64":
+        return s.astype("int64")
+    if arrow == "bool":
+        return s.astype(bool)
+    raise ValueError(f"unknown arrow type {arrow!r}")
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns of `df`, in schema order, each in the type the schema gives it.
+
+    Strings are objects (None when missing), lists are lists of strings, dates datetime64, counts
+    int64, flags bool: the same frame for zero rows as for many. Raises KeyError naming the
+    missing columns."""
+    cols = columns(table)
+    missing = [c["name"] for c in cols if c["name"] not in df.columns]
+    if missing:
+        raise KeyError(f"{table}: frame lacks columns {missing} required by schemas/tables.py")
+    return pd.DataFrame(
+        {c["name"]: _typed_column(c["arrow"], df[c["name"]]) for c in cols}, index=df.index
+    )
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """A zero-row frame of the table with every column typed from its Arrow schema."""
+    return conform(table, from_arrow(table, arrow_schema(table).empty_table()))
+
+
 def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
     """Convert an in-memory frame to an Arrow table with the published types (dates as date32, lists as lists)."""
-    cols = columns(table)
-    frame = df[[c["name"] for c in cols]].copy()
-    for c in cols:
-        s = frame[c["name"]]
+    frame = conform(table, df)
+    for c in columns(table):
         if c["arrow"] == "date32":
-            frame[c["name"]] = pd.to_datetime(s).astype("datetime64[ms]")
-        elif c["arrow"] == "list<string>":
-            frame[c["name"]] = s.map(lambda v: list(v) if v is not None and not _isna(v) else [])
-        elif c["arrow"] == "string":
-            frame[c["name"]] = s.astype(object).where(s.notna(), None)
+            frame[c["name"]] = frame[c["name"]].astype("datetime64[ms]")
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 

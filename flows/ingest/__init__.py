@@ -2,13 +2,15 @@
 
 from flows.ingest.boilerplate import find_boilerplate, load_patterns
 from flows.ingest.dedupe import mark_duplicates, mark_duplicates_against
-from flows.ingest.discover import discover_files
+from flows.ingest.discover import RawDirError, check_raw_dir, discover_files
 from flows.ingest.identity import article_id_for_text
 from flows.ingest.reader import MAX_FILE_BYTES, read_file
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "RawDirError",
     "article_id_for_text",
+    "check_raw_dir",
     "discover_files",
     "find_boilerplate",
     "load_patterns",

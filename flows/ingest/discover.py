@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -11,26 +12,44 @@ log = logging.getLogger(__name__)
 SIDECAR_SUFFIX = ".meta.json"
 
 
-def _walk(directory: Path, found: list[Path], skipped: list[Path], sidecars: list[Path]) -> None:
+class RawDirError(ValueError):
+    """The raw folder is missing, not a folder, or holds no input file: nothing to build from."""
+
+
+def _entries(directory: Path) -> Iterator[tuple[str, Path]]:
+    """(kind, path) for every entry under directory, lazily: kind is found, skipped or sidecar."""
     try:
         entries = list(os.scandir(directory))
     except OSError as exc:
         # Listed anyway so that read_file records it: nothing disappears without a trace.
         log.warning("cannot list %s: %s", directory, exc)
-        found.append(directory)
+        yield "found", directory
         return
     for entry in entries:
         path = Path(entry.path)
         if entry.name.startswith("."):
-            skipped.append(path)
+            yield "skipped", path
         elif entry.name.endswith(SIDECAR_SUFFIX) and not entry.is_dir(follow_symlinks=False):
-            sidecars.append(path)  # read with its file; a symlinked one is checked there
+            yield "sidecar", path  # read with its file; a symlinked one is checked there
         elif entry.is_symlink():
-            found.append(path)  # read_file decides: inside raw/ it is read, outside quarantined
+            yield "found", path  # read_file decides: inside raw/ it is read, outside quarantined
         elif entry.is_dir(follow_symlinks=False):
-            _walk(path, found, skipped, sidecars)
+            yield from _entries(path)
         else:
-            found.append(path)
+            yield "found", path
+
+
+def check_raw_dir(raw_dir: Path) -> None:
+    """Raise RawDirError (a one-line message naming the folder) unless raw_dir holds an input.
+
+    Stops at the first input file, so it costs next to nothing on a full raw/."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.exists():
+        raise RawDirError(f"raw folder {raw_dir} does not exist")
+    if not raw_dir.is_dir():
+        raise RawDirError(f"raw folder {raw_dir} is not a folder")
+    if not any(kind == "found" for kind, _ in _entries(raw_dir)):
+        raise RawDirError(f"raw folder {raw_dir} is empty: no article files to build from")
 
 
 def discover_files(raw_dir: Path) -> list[Path]:
@@ -42,7 +61,9 @@ def discover_files(raw_dir: Path) -> list[Path]:
     found: list[Path] = []
     skipped: list[Path] = []
     sidecars: list[Path] = []
-    _walk(raw_dir, found, skipped, sidecars)
+    lists = {"found": found, "skipped": skipped, "sidecar": sidecars}
+    for kind, path in _entries(raw_dir):
+        lists[kind].append(path)
     for path in skipped:
         log.info("skipped hidden entry %s", path)
     names = {p.name for p in found}

@@ -27,7 +27,14 @@ from flows.publish.fsio import (
 )
 from flows.publish.version import parse_version
 from schemas.checks import assert_valid
-from schemas.export import datapackage, from_arrow, schema_fingerprint, to_arrow, to_csv_frame
+from schemas.export import (
+    conform,
+    datapackage,
+    from_arrow,
+    schema_fingerprint,
+    to_arrow,
+    to_csv_frame,
+)
 from schemas.tables import TABLES
 
 SORT_KEYS = {
@@ -85,9 +92,10 @@ def load_latest_release(dataset_dir: Path) -> Release | None:
 
 
 def sorted_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Each table in a canonical row order (by primary key), so equal tables give equal files."""
+    """Each table typed from its schema and in a canonical row order (by primary key), so equal
+    tables give equal files and every writer sees the same column types, with or without rows."""
     return {
-        t: tables[t].sort_values(SORT_KEYS[t], kind="mergesort").reset_index(drop=True)
+        t: conform(t, tables[t]).sort_values(SORT_KEYS[t], kind="mergesort").reset_index(drop=True)
         for t in TABLES
     }
 
