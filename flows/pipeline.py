@@ -25,6 +25,8 @@ from flows.assemble import articles_frame, dedupe_articles, finish_tables
 from flows.batch import BatchRunner
 from flows.cache import FileResult, ResultCache, code_version
 from flows.model import ArticleExtraction
+from flows.publish.fsio import dataset_lock
+from flows.publish.index import read_index
 from flows.redact import protected_by_article
 from schemas.checks import validate_tables
 from schemas.export import schema_fingerprint
@@ -66,6 +68,8 @@ class BuildSummary:
     corrections_applied: int = 0
     release: str | None = None
     previous_release: str | None = None
+    # A release another build published while this one ran (this build's diff is against it).
+    published_meanwhile: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -82,6 +86,10 @@ class BuildSummary:
             out.append(
                 f"release written: {self.release} (previous: {self.previous_release or 'none'})"
             )
+        elif self.published_meanwhile:
+            out.append(
+                f"another build published {self.published_meanwhile} while this one ran; nothing new"
+            )
         else:
             out.append(f"no changes: latest release stays {self.previous_release or 'none'}")
         return out
@@ -95,11 +103,21 @@ class BuildSummary:
 
 @task
 def recover_dataset(dataset_dir: Path) -> list[str]:
-    """Clear what an interrupted publish left behind, before anything else."""
+    """Clear what an interrupted publish left behind, before anything else.
+
+    Does not wait while another build is publishing: `assign_stable_ids` recovers again, under
+    the lock, before it reads the latest release."""
     from flows.publish import recover_dataset_dir
+    from flows.publish.fsio import DatasetBusy
 
     dataset_dir.mkdir(parents=True, exist_ok=True)
-    return recover_dataset_dir(dataset_dir)
+    try:
+        return recover_dataset_dir(dataset_dir, wait=False)
+    except DatasetBusy:
+        run_logger().info(
+            "another build is publishing: recovery runs later, under the dataset lock"
+        )
+        return []
 
 
 @task
@@ -129,9 +147,19 @@ def link_incidents(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, 
 
 @task
 def assign_stable_ids(incidents_k: pd.DataFrame, evidence_k: pd.DataFrame, dataset_dir: Path):
-    """Reuse the previous release's incident ids; never reuse a retired one."""
-    from flows.publish import assign_incident_ids, load_latest_release, retired_incident_ids
+    """Reuse the previous release's incident ids; never reuse a retired one.
 
+    Recovers first: the build holds the dataset lock from here, and a build that died while this
+    one waited for it may have left a release to complete."""
+    from flows.publish import (
+        assign_incident_ids,
+        load_latest_release,
+        recover_dataset_dir,
+        retired_incident_ids,
+    )
+
+    for message in recover_dataset_dir(dataset_dir):
+        run_logger().warning(message)
     previous = load_latest_release(dataset_dir)
     never = retired_incident_ids(dataset_dir) if previous else set()
     matching = _with_retired_evidence(previous, dataset_dir, never)
@@ -317,6 +345,7 @@ def build_dataset(
 
     for message in recover_dataset(dataset_dir):
         logger.warning(message)
+    started_from = read_index(dataset_dir)["latest"]
     files = discover_raw_files(raw_dir)
     summary.files_seen = len(files)
     lap("discover")
@@ -374,23 +403,32 @@ def build_dataset(
     incidents_k, evidence_k = link_incidents([extractions[k] for k in sorted(extractions)])
     lap("link")
 
-    incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
-    incidents, evidence, applied = apply_reviewed_corrections(incidents, evidence, corrections_path)
-    protected = protected_by_article(extractions.values())
-    incidents, evidence, decisions = redact_protected_identities(incidents, evidence, protected)
-    incidents, evidence = finish_tables(incidents, evidence)
-    tables = {
-        "incidents": incidents,
-        "evidence": evidence,
-        "articles": articles_frame(articles, extractions, evidence),
-    }
-    lap("assemble")
-    validate_release(tables, spans, decisions)
-    lap("validate")
+    # One build at a time from reading the latest release to updating the index: a concurrent
+    # build waits here, then diffs against whatever the other one published.
+    def waiting() -> None:
+        logger.info("waiting for another build to finish publishing")
 
-    created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    version, changes = publish_release(tables, dataset_dir, previous, applied, created)
-    lap("publish")
+    with dataset_lock(dataset_dir, on_wait=waiting):
+        lap("lock_wait")
+        incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
+        incidents, evidence, applied = apply_reviewed_corrections(
+            incidents, evidence, corrections_path
+        )
+        protected = protected_by_article(extractions.values())
+        incidents, evidence, decisions = redact_protected_identities(incidents, evidence, protected)
+        incidents, evidence = finish_tables(incidents, evidence)
+        tables = {
+            "incidents": incidents,
+            "evidence": evidence,
+            "articles": articles_frame(articles, extractions, evidence),
+        }
+        lap("assemble")
+        validate_release(tables, spans, decisions)
+        lap("validate")
+
+        created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        version, changes = publish_release(tables, dataset_dir, previous, applied, created)
+        lap("publish")
 
     counts = tables["articles"]["status"].value_counts().to_dict()
     summary.articles = {k: int(v) for k, v in counts.items()}
@@ -401,6 +439,9 @@ def build_dataset(
     summary.corrections_applied = len(applied)
     summary.release = version
     summary.previous_release = previous.version if previous else None
+    if summary.previous_release != started_from:
+        summary.published_meanwhile = summary.previous_release
+        logger.info(f"another build published {summary.previous_release} while this one ran")
     for line in summary.lines():
         logger.info(line)
     assert sum(summary.articles.values()) == len(tables["articles"])

@@ -7,12 +7,14 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 SLOWDOWN_ENV = "PMD_PUBLISH_SLOWDOWN"
+LOCK_NAME = ".lock"  # dataset/.lock: created on first use, never committed
 
 
 def slowdown_pause() -> None:
@@ -70,14 +72,50 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, dumps_json(obj).encode("utf-8"))
 
 
+_HELD = threading.local()  # per thread: {lock path: depth} of the dataset locks it holds
+
+
+class DatasetBusy(BlockingIOError):
+    """Another build holds the dataset lock (raised only when asked not to wait)."""
+
+
 @contextlib.contextmanager
-def dataset_lock(dataset_dir: Path) -> Iterator[None]:
-    """Exclusive advisory lock on dataset/.lock (released by the kernel if the process dies)."""
+def dataset_lock(
+    dataset_dir: Path, on_wait: Callable[[], object] | None = None, wait: bool = True
+) -> Iterator[None]:
+    """Exclusive advisory lock on dataset/.lock (released by the kernel if the process dies).
+
+    Re-entrant in the thread that holds it: a build holds it from reading the latest release to
+    updating the index, and `write_release` and recovery take it again inside. Other threads and
+    processes wait; `on_wait` is called once, before blocking, when another holder has it. With
+    `wait=False`, DatasetBusy is raised instead of waiting."""
+    dataset_dir = Path(dataset_dir)
     dataset_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(dataset_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    path = dataset_dir / LOCK_NAME
+    key = os.path.realpath(path)
+    held: dict[str, int] = _HELD.__dict__.setdefault("depth", {})
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise DatasetBusy(f"another build holds {path}") from None
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            del held[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)

@@ -82,8 +82,10 @@ def _recover_locked(dataset_dir: Path) -> list[str]:
     return messages
 
 
-def recover_dataset_dir(dataset_dir: Path) -> list[str]:
+def recover_dataset_dir(dataset_dir: Path, wait: bool = True) -> list[str]:
     """Tidy dataset/ after an interrupted publish; returns what was done.
+
+    Raises DatasetBusy when `wait` is False and another build holds the dataset lock.
 
     - `.staging-*` directories and stray temp files are removed (never visible as releases).
     - A release directory missing from index.json (the process died between the rename and the
@@ -91,5 +93,5 @@ def recover_dataset_dir(dataset_dir: Path) -> list[str]:
       release; otherwise it is moved to dataset/.orphans/ for inspection, never deleted.
     - ids.json is rebuilt when it does not belong to the latest release.
     """
-    with dataset_lock(Path(dataset_dir)):
+    with dataset_lock(Path(dataset_dir), wait=wait):
         return _recover_locked(Path(dataset_dir))
