@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Literal
 
 from flows.cache import FileResult, content_sha256, file_signature
 from flows.model import Article
@@ -86,6 +88,81 @@ def process_files(
             )
         )
     return results
+
+
+MIB = 1 << 20
+# Memory a build needs, measured (docs/performance.md) and rounded up: an extraction worker
+# (spaCy rules pipeline and a batch in flight, ~260 MiB), the flow process and the embedded
+# Prefect server before results arrive (~600 MiB), and what the flow holds per file (~4.4 KiB).
+WORKER_BYTES = 320 * MIB
+FLOW_BASE_BYTES = 640 * MIB
+FLOW_BYTES_PER_FILE = 8 * 1024
+MIN_FILES_PER_WORKER = 50  # below this a worker costs more to start than it saves
+
+
+def usable_cpus() -> int:
+    """Cores this process may run on (its CPU affinity, which containers and taskset narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        text = Path(path).read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None  # "max" (no limit) is not a number
+
+
+def available_memory() -> int | None:
+    """Bytes the build may still use: the kernel's MemAvailable, lowered by a cgroup memory limit
+    (v2 or v1) when one is set; None when neither can be read."""
+    candidates: list[int] = []
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                candidates.append(int(line.split()[1]) * 1024)
+                break
+    except (OSError, ValueError, IndexError):
+        pass
+    for limit_path, usage_path in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ):
+        limit, usage = _read_int(limit_path), _read_int(usage_path)
+        if limit is not None and usage is not None and limit < 1 << 60:
+            candidates.append(max(0, limit - usage))
+    return min(candidates) if candidates else None
+
+
+def worker_count(
+    requested: int | None = None,
+    files: int | None = None,
+    *,
+    cpus: int | None = None,
+    available: int | None | Literal["detect"] = "detect",
+) -> int:
+    """How many extraction worker processes a build starts.
+
+    `requested` > 0 is used as given. Otherwise (None or 0): one per usable core, as many as the
+    available memory holds once the flow's own share for `files` files is set aside, no more than
+    one per MIN_FILES_PER_WORKER files, and at least 1. `cpus` and `available` (bytes, or None
+    for unknown) default to this machine's."""
+    if requested:
+        return max(1, requested)
+    n = usable_cpus() if cpus is None else max(1, cpus)
+    free = available_memory() if available == "detect" else available
+    if free is not None:
+        budget = free - FLOW_BASE_BYTES - FLOW_BYTES_PER_FILE * (files or 0)
+        n = min(n, budget // WORKER_BYTES)
+    if files is not None:
+        n = min(n, files // MIN_FILES_PER_WORKER)
+    return max(1, int(n))
 
 
 class BatchRunner:

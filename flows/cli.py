@@ -68,7 +68,8 @@ def build(
     raw_dir: Path = RAW,
     dataset_dir: Path = DATASET,
     processes: int = typer.Option(
-        0, help="Worker processes for extraction (0 = one per core, max 2)."
+        0,
+        help="Worker processes for extraction (0 = one per core, as many as free memory holds).",
     ),
     batch_size: int = typer.Option(500, help="Files per batch (one Prefect task per batch)."),
     trained: bool = typer.Option(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import settings
 from flows.assemble import articles_frame, dedupe_articles, finish_tables
-from flows.batch import BatchRunner
+from flows.batch import BatchRunner, worker_count
 from flows.cache import FileResult, ResultCache, code_version
 from flows.model import ArticleExtraction
 from flows.publish.fsio import dataset_lock
@@ -367,7 +366,7 @@ def build_dataset(
     summary.cached_files = len(results)
     summary.extracted_files = len(todo)
     # A few changed files are extracted inline: starting worker processes costs more than they do.
-    workers = processes or min(2, os.cpu_count() or 1)
+    workers = worker_count(processes, files=len(todo))
     runner = BatchRunner(workers if len(todo) >= INLINE_BELOW_FILES else 1, trained)
     try:
         context = FlowRunContext.get()

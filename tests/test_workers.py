@@ -1,0 +1,93 @@
+"""How many extraction worker processes a build starts: every core by default, bounded by memory."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from flows import batch
+from flows.batch import (
+    FLOW_BASE_BYTES,
+    FLOW_BYTES_PER_FILE,
+    MIN_FILES_PER_WORKER,
+    WORKER_BYTES,
+    available_memory,
+    usable_cpus,
+    worker_count,
+)
+from flows.cli import app
+
+GIB = 1 << 30
+PLENTY = 1 << 40
+
+
+def test_default_is_one_worker_per_core_not_two():
+    assert worker_count(None, cpus=16, available=PLENTY) == 16
+    assert worker_count(0, cpus=16, available=PLENTY) == 16
+    assert worker_count(0, cpus=64, available=PLENTY) == 64
+    assert worker_count(0, cpus=1, available=PLENTY) == 1
+
+
+def test_memory_bounds_the_default():
+    # 4 GiB free: the flow's share (640 MiB) set aside, 320 MiB per worker -> 10 of 16 cores.
+    assert (
+        worker_count(0, cpus=16, available=4 * GIB) == (4 * GIB - FLOW_BASE_BYTES) // WORKER_BYTES
+    )
+    assert worker_count(0, cpus=16, available=4 * GIB) == 10
+    # The flow's share grows with the corpus (results held per file).
+    files = 100_000
+    budget = 4 * GIB - FLOW_BASE_BYTES - files * FLOW_BYTES_PER_FILE
+    assert worker_count(0, files=files, cpus=16, available=4 * GIB) == budget // WORKER_BYTES == 8
+    # Too little memory for even one worker: still one (the build must run).
+    assert worker_count(0, cpus=16, available=256 << 20) == 1
+    assert worker_count(0, cpus=16, available=0) == 1
+
+
+def test_small_batches_do_not_start_a_worker_per_core():
+    assert worker_count(0, files=10, cpus=16, available=PLENTY) == 1
+    assert worker_count(0, files=3 * MIN_FILES_PER_WORKER, cpus=16, available=PLENTY) == 3
+    assert worker_count(0, files=100_000, cpus=16, available=PLENTY) == 16
+
+
+def test_an_explicit_count_is_used_as_given():
+    assert worker_count(3, cpus=16, available=0) == 3
+    assert worker_count(32, cpus=2, available=PLENTY) == 32
+
+
+def test_unknown_memory_leaves_the_cores_as_the_bound():
+    assert worker_count(0, cpus=12, available=None) == 12
+
+
+def test_this_machine_is_measured(monkeypatch):
+    assert usable_cpus() >= 1
+    free = available_memory()
+    assert free is None or free > 0
+    monkeypatch.setattr(batch, "usable_cpus", lambda: 8)
+    monkeypatch.setattr(batch, "available_memory", lambda: PLENTY)
+    assert worker_count() == 8 and worker_count(0, files=10_000) == 8
+
+
+def test_cgroup_limit_lowers_available_memory(monkeypatch, tmp_path):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal: 67108864 kB\nMemAvailable: 62914560 kB\n")
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    limit.write_text(str(3 * GIB) + "\n")
+    usage.write_text(str(1 * GIB) + "\n")
+    real = batch.Path
+
+    def fake_path(p):
+        mapping = {
+            "/proc/meminfo": meminfo,
+            "/sys/fs/cgroup/memory.max": limit,
+            "/sys/fs/cgroup/memory.current": usage,
+        }
+        return real(mapping.get(str(p), tmp_path / "absent"))
+
+    monkeypatch.setattr(batch, "Path", fake_path)
+    assert available_memory() == 2 * GIB
+    limit.write_text("max\n")  # no limit: MemAvailable alone
+    assert available_memory() == 62914560 * 1024
+
+
+def test_build_help_describes_the_default():
+    result = CliRunner().invoke(app, ["build", "--help"])
+    assert "one per core" in result.output and "max 2" not in result.output
