@@ -1,5 +1,5 @@
 """The police misconduct dataset pipeline: collect, ingest, extract, validate, publish."""
 
-from flows.settings import configure_prefect
+from flows.core.settings import configure_prefect
 
 configure_prefect()

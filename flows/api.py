@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from flows import settings
+from flows.core import settings
 from schemas.export import from_arrow
 from schemas.tables import TABLES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from flows import settings
+from flows.core import settings
 
 app = typer.Typer(
     help="Build, check and publish the police misconduct dataset.\n\nExample: pmd build",
@@ -179,7 +179,7 @@ def serve(
 @app.command(epilog="Example: pmd evaluate")
 def evaluate() -> None:
     """Score extraction against the gold annotations in tests/gold/; exit 1 below the floors."""
-    from flows.evaluate import run
+    from flows.evaluation.run import run
 
     raise typer.Exit(code=run())
 
@@ -210,7 +210,7 @@ def collect(
     ),
 ) -> None:
     """Gather new articles from the configured feeds into raw/collected/."""
-    from flows.collect.flow import collect_flow
+    from flows.collect_flow import collect_flow
 
     kwargs = {"raw_dir": raw_dir}
     if sources is not None:

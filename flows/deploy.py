@@ -7,7 +7,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows import settings
+from flows.core import settings
 from flows.pipeline import build_dataset
 
 DEFAULT_CRON = "0 6 * * *"  # every day at 06:00 (server time)
@@ -24,7 +24,7 @@ def scheduled_update(
     """Collect from the configured feeds into raw/collected/, then run build_dataset."""
     report = None
     if collect:
-        from flows.collect.flow import collect_flow
+        from flows.collect_flow import collect_flow
 
         kwargs: dict[str, Any] = {"raw_dir": Path(raw_dir)}
         if sources_path is not None:

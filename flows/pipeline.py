@@ -19,14 +19,14 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import settings
-from flows.assemble import articles_frame, dedupe_articles, finish_tables
-from flows.batch import BatchRunner, worker_count
-from flows.cache import FileResult, ResultCache, code_version
-from flows.model import ArticleExtraction
+from flows.core import settings
+from flows.core.model import ArticleExtraction
+from flows.curate.assemble import articles_frame, dedupe_articles, finish_tables
+from flows.curate.redact import protected_by_article
 from flows.publish.fsio import dataset_lock
 from flows.publish.index import read_index
-from flows.redact import protected_by_article
+from flows.runtime.batch import BatchRunner, worker_count
+from flows.runtime.cache import FileResult, ResultCache, code_version
 from schemas.checks import validate_tables
 from schemas.export import schema_fingerprint
 
@@ -206,7 +206,7 @@ def apply_reviewed_corrections(
     incidents: pd.DataFrame, evidence: pd.DataFrame, corrections_path: Path
 ):
     """Apply dataset/corrections.yaml (retract, fix a field, merge, split)."""
-    from flows.corrections import apply_corrections, load_corrections
+    from flows.curate.corrections import apply_corrections, load_corrections
 
     if not corrections_path.exists():
         return incidents, evidence, []
@@ -222,8 +222,8 @@ def redact_protected_identities(
 
     Returns the redacted frames and the decisions (the release gate checks them again).
     """
-    from flows.attribution import check_attribution, enforce_allegation_status
-    from flows.redact import redact, redaction_decisions
+    from flows.curate.attribution import check_attribution, enforce_allegation_status
+    from flows.curate.redact import redact, redaction_decisions
 
     logger = run_logger()
     incidents, attribution = check_attribution(incidents, evidence)
@@ -243,7 +243,7 @@ def validate_release(tables: dict[str, pd.DataFrame], spans: dict, decisions=())
 
     The redaction gate is part of it: a name withheld anywhere must not survive in any field.
     """
-    from flows.redact import leaked_names
+    from flows.curate.redact import leaked_names
     from schemas.checks import Failure, ReleaseInvalid
 
     report = validate_tables(tables, spans=spans)

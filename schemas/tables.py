@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas.rowrules import date_precision_agrees
 from schemas.vocab import (
     ALLEGATION_STATUSES,
     ARTICLE_STATUSES,
@@ -326,8 +327,6 @@ class Incidents(pa.DataFrameModel):
 
     @pa.dataframe_check(error="date_precision disagrees with date_start/date_end")
     def date_precision_agrees(cls, df: pd.DataFrame) -> Series[bool]:
-        from schemas.checks import date_precision_agrees
-
         return date_precision_agrees(df)
 
     @pa.dataframe_check(error="outcome_text requires an outcome")

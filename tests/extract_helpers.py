@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flows.model import Article
+from flows.core.model import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 

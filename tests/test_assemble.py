@@ -6,9 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from flows.assemble import articles_frame, dedupe_articles, finish_tables
-from flows.model import Article, ArticleExtraction
-from flows.titles import incident_title
+from flows.core.model import Article, ArticleExtraction
+from flows.curate.assemble import articles_frame, dedupe_articles, finish_tables
+from flows.curate.titles import incident_title
 
 
 def _article(path: str, aid: str, **kw) -> Article:

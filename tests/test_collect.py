@@ -455,7 +455,7 @@ def test_collect_then_build_publishes_the_collected_incident_with_its_url(
     """The real Prefect flows: collect_flow fills raw/collected/, build_dataset publishes it."""
     pipeline = pytest.importorskip("flows.pipeline", reason="waiting for flows.pipeline")
     from flows.api import load_release
-    from flows.collect.flow import collect_flow
+    from flows.collect_flow import collect_flow
 
     server = FixtureServer()
     try:

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.corrections import (
+from flows.core.ids import evidence_id, split_incident_id
+from flows.curate.corrections import (
     Correction,
     CorrectionsError,
     apply_corrections,
@@ -19,7 +20,6 @@ from flows.corrections import (
     parse_corrections,
     retired_ids,
 )
-from flows.ids import evidence_id, split_incident_id
 from schemas.tables import Evidence, Incidents
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -70,9 +70,9 @@ def test_build_runs_on_a_dask_cluster(
 
 
 def _nlp_loaded_in_worker() -> bool:
-    import flows.batch
+    import flows.runtime.batch
 
-    return flows.batch._NLP is not None
+    return flows.runtime.batch._NLP is not None
 
 
 def cluster_client_call(cluster, fn) -> list:

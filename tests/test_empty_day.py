@@ -16,8 +16,8 @@ import pytest
 from publish_fixtures import DOCS, finish
 from typer.testing import CliRunner
 
-from flows.assemble import finish_tables
 from flows.cli import app
+from flows.curate.assemble import finish_tables
 from flows.ingest import RawDirError, check_raw_dir
 from flows.publish import diff_tables, load_release, verify_dataset, write_release
 from flows.site import render_dataset_index, render_release_extras

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.evaluate import check_floors, render_markdown
-from flows.evaluate_gold import GoldError, Incident, load_gold, locate
-from flows.evaluate_score import match, same_person, score, summary, system_incidents
+from flows.evaluation.gold import GoldError, Incident, load_gold, locate
+from flows.evaluation.run import check_floors, render_markdown
+from flows.evaluation.score import match, same_person, score, summary, system_incidents
 from flows.ingest import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,7 +331,7 @@ def test_real_extraction_meets_the_floors(request):
     reason = _extraction_available()
     if reason:
         pytest.skip(reason)
-    from flows.evaluate import evaluate
+    from flows.evaluation.run import evaluate
 
     nlp = request.getfixturevalue("nlp")
 

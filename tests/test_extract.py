@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import spacy
 
+from flows.core.model import Article
 from flows.extract import extract_articles, link_mentions, load_nlp
-from flows.model import Article
 from schemas.vocab import ALLEGATION_STATUSES, CATEGORIES, DATE_PRECISIONS, OUTCOMES
 from tests.extract_helpers import FIXTURES, make_article, read_article
 

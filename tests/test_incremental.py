@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.api import load_release
-from flows.cache import code_version
+from flows.runtime.cache import code_version
 from schemas.checks import validate_tables
 
 FORCES = ("Greater Manchester Police", "West Yorkshire Police", "Merseyside Police", "Kent Police")

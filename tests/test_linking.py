@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from flows.extract import extract_articles, link_mentions
-from flows.extract.linking import EVIDENCE_COLUMNS, INCIDENT_COLUMNS
+from flows.link.keys import EVIDENCE_COLUMNS, INCIDENT_COLUMNS
 from schemas.tables import Incidents
 from tests.extract_helpers import make_article
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from flows.extract import extract_articles, link_mentions
-from flows.redact import (
+from flows.curate.redact import (
     MARKER,
     RedactionDecision,
     leaked_names,
@@ -18,6 +17,7 @@ from flows.redact import (
     redact,
     redaction_decisions,
 )
+from flows.extract import extract_articles, link_mentions
 from tests.extract_helpers import make_article
 
 JAILED_FOR_RAPE = (

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.attribution import check_attribution, enforce_allegation_status
-from flows.ids import evidence_id
-from flows.redact import MARKER, redact, redaction_decisions
+from flows.core.ids import evidence_id
+from flows.curate.attribution import check_attribution, enforce_allegation_status
+from flows.curate.redact import MARKER, redact, redaction_decisions
 from schemas.tables import Evidence
 
 ROOT = Path(__file__).resolve().parents[1]

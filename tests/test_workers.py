@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from flows import batch
-from flows.batch import (
+from flows.cli import app
+from flows.runtime import batch
+from flows.runtime.batch import (
     FLOW_BASE_BYTES,
     FLOW_BYTES_PER_FILE,
     MIN_FILES_PER_WORKER,
@@ -14,7 +15,6 @@ from flows.batch import (
     usable_cpus,
     worker_count,
 )
-from flows.cli import app
 
 GIB = 1 << 30
 PLENTY = 1 << 40

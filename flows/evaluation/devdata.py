@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from flows.core.model import Article, ArticleExtraction
 from flows.evaluation.devgold import GoldDoc, load_devgold, read_devdata, split_of
-from flows.model import Article, ArticleExtraction
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from flows.core.model import Mention
 from flows.extract.mentions import police_tie
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.resources import OUTCOME_RULES, continuation_cues, outcome_rules
-from flows.model import Mention
 
 # How far (in sentences) after the incident's last evidence sentence an outcome may still be its own.
 MAX_GAP = 12

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from flows.model import ProtectedName
+from flows.core.model import ProtectedName
 
-RULES_DIR = Path(__file__).resolve().parents[1] / "redaction"
+RULES_DIR = Path(__file__).resolve().parent / "patterns"
 REASON_CHILD = "child involved in proceedings"
 REASON_SEXUAL = "victim of a sexual offence (lifelong anonymity)"
 REASON_UNDECIDED = (
@@ -31,8 +31,9 @@ CANDIDATE_NAME = re.compile(rf"(?<![\w-])(?<!\w['’]){_TOKEN}(?:\s+{_TOKEN}){{1
 # ---------------------------------------------------------------- rules (data files) loading
 
 
-def load_rule_file(stem: str) -> dict[str, Any]:
-    path = RULES_DIR / f"{stem}.yaml"
+def load_rule_file(stem: str, directory: Path = RULES_DIR) -> dict[str, Any]:
+    """A versioned YAML rule file `<directory>/<stem>.yaml` whose `name` is its stem."""
+    path = directory / f"{stem}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     base = stem.rsplit(".v", 1)[0]
     if not isinstance(data, dict) or data.get("name") != stem or not stem.startswith(base + ".v"):

@@ -9,12 +9,13 @@ from functools import cache
 
 from spacy.tokens import Doc
 
+from flows.core.model import Mention
+from flows.core.util import unique_in_order
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
 from flows.extract.resources import MISCONDUCT_RULES, encounter_cues, misconduct_rules
 from flows.extract.triggers import police_regex
-from flows.model import Mention
 
 _POLICE_WORD = (
     r"(?:(?i:officers?|PCs?|Pc|policem[ae]n|policewom[ae]n|constables?|sergeants?|cops?|detectives?|"
@@ -335,13 +336,6 @@ def _rule(rule_id: str) -> dict:
 def _requires_agent(rule_id: str) -> bool:
     return _rule(rule_id).get("requires") == "agent"
 
-
-def unique_in_order(values) -> list:
-    out = []
-    for v in values:
-        if v and v not in out:
-            out.append(v)
-    return out
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

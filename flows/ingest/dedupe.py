@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from flows.model import Article
+from flows.core.model import Article
 
 
 def mark_duplicates_against(articles: list[Article], seen: dict[str, str]) -> list[Article]:

@@ -8,12 +8,12 @@ import os
 import stat
 from pathlib import Path
 
+from flows.core.model import Article
 from flows.ingest.decode import decode_bytes, normalise_newlines
 from flows.ingest.html import declared_charset, extract_html
 from flows.ingest.identity import sha256_bytes, sha256_text
 from flows.ingest.metadata import is_inside, pick_fields, read_sidecar
 from flows.ingest.records import article_from_text, quarantined
-from flows.model import Article
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows.core.model import Article
 from flows.ingest.boilerplate import find_boilerplate, words_outside
 from flows.ingest.identity import article_id_for_text, quarantine_id, sha256_text
 from flows.ingest.language import detect_language
-from flows.model import Article
 
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 30

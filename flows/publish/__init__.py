@@ -1,7 +1,7 @@
 """Publishing: stable incident ids, release diffs, SemVer, atomic immutable releases, recovery, verification."""
 
+from flows.curate.stable_ids import assign_incident_ids, evidence_ids
 from flows.publish.diff import Changes, diff_releases, diff_tables
-from flows.publish.ids import assign_incident_ids, evidence_ids
 from flows.publish.index import InvalidIndex, read_index, retired_incident_ids
 from flows.publish.recover import recover_dataset_dir
 from flows.publish.release import (

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from flows.publish import index as idx
 from flows.publish.fsio import dataset_lock, fsync_dir
-from flows.publish.release import STAGING_PREFIX
+from flows.publish.layout import STAGING_PREFIX, read_tables
+from flows.publish.verify import verify_release
 from flows.publish.version import is_version, parse_version
 
 ORPHANS = ".orphans"
@@ -19,8 +20,6 @@ def _complete(dataset_dir: Path, release_dir: Path) -> None:
     """Add a fully verified, unlisted release to index.json (killed between rename and index update)."""
     changes = json.loads((release_dir / "changes.json").read_text(encoding="utf-8"))
     meta = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    from flows.publish.release import read_tables
-
     tables = read_tables(release_dir)
     counts = {t: len(df) for t, df in tables.items()}
     entry = idx.make_entry(
@@ -34,8 +33,6 @@ def _complete(dataset_dir: Path, release_dir: Path) -> None:
 
 
 def _recover_locked(dataset_dir: Path) -> list[str]:
-    from flows.publish.verify import verify_release
-
     dataset_dir = Path(dataset_dir)
     messages: list[str] = []
     if not dataset_dir.is_dir():

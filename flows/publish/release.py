@@ -25,12 +25,13 @@ from flows.publish.fsio import (
     sha256_file,
     slowdown_pause,
 )
+from flows.publish.layout import STAGING_PREFIX, SUMS, read_tables
+from flows.publish.recover import _recover_locked
 from flows.publish.version import parse_version
 from schemas.checks import assert_valid
 from schemas.export import (
     conform,
     datapackage,
-    from_arrow,
     schema_fingerprint,
     to_arrow,
     to_csv_frame,
@@ -42,13 +43,6 @@ SORT_KEYS = {
     "evidence": ["incident_id", "article_id", "char_start", "char_end", "evidence_id"],
     "articles": ["article_id"],
 }
-CORE_FILES = [f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv")] + [
-    "datapackage.json",
-    "CHANGELOG.md",
-    "changes.json",
-]
-SUMS = "SHA256SUMS"
-STAGING_PREFIX = ".staging-"
 
 
 class ReleaseExists(FileExistsError):
@@ -62,10 +56,6 @@ class Release:
     tables: dict[str, pd.DataFrame]
     fingerprint: str
     created_at: str
-
-
-def read_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
-    return {t: from_arrow(t, pq.read_table(release_dir / f"{t}.parquet")) for t in TABLES}
 
 
 def load_release(dataset_dir: Path, version: str) -> Release:
@@ -170,8 +160,6 @@ def write_release(
     index.json and ids.json are replaced atomically. A crash at any moment leaves index.json
     pointing only at complete releases; `recover_dataset_dir` tidies what is left.
     """
-    from flows.publish.recover import _recover_locked
-
     dataset_dir = Path(dataset_dir)
     parse_version(version)
     tables = sorted_tables(tables)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from flows.publish import index as idx
 from flows.publish.fsio import release_files, sha256_file
-from flows.publish.release import CORE_FILES, SUMS, read_tables
+from flows.publish.layout import CORE_FILES, SUMS, read_tables
 from flows.publish.version import is_version
 from schemas.checks import validate_tables
 from schemas.export import to_csv_frame

@@ -6,7 +6,7 @@ import hashlib
 
 import pandas as pd
 
-from flows import ids as flows_ids
+from flows.core import ids as flows_ids
 
 EVIDENCE_KEY = ["article_id", "char_start", "char_end"]
 

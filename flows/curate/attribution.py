@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
+from flows.curate.redact import _as_list, _id_col, _sentences_by_incident
 from flows.extract.identity import (
     compile_pattern,
     identity_rules,
@@ -15,12 +17,13 @@ from flows.extract.identity import (
     name_variants,
     require_key,
 )
-from flows.redact import _as_list, _id_col, _sentences_by_incident
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
 
 
 @cache
 def _attribution_patterns(stem: str = "attribution.v1"):
-    data = load_rule_file(stem)
+    data = load_rule_file(stem, RULES_DIR)
     verb = require_key(data, "speech_verbs", str, f"{stem}.yaml")
     templates = []
     for i, p in enumerate(require_key(data, "speaker_patterns", list, f"{stem}.yaml")):
@@ -82,7 +85,7 @@ def check_attribution(
 
 @cache
 def _allegation_cues(stem: str = "allegation_cues.v1"):
-    data = load_rule_file(stem)
+    data = load_rule_file(stem, RULES_DIR)
     where = f"{stem}.yaml"
     cues = tuple(compile_pattern(p, where) for p in require_key(data, "finding_cues", list, where))
     return cues, compile_pattern(require_key(data, "negations", str, where), where)

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from flows.ids import evidence_ids
-from flows.model import Article, ArticleExtraction
-from flows.titles import incident_title
+from flows.core.ids import evidence_ids
+from flows.core.model import Article, ArticleExtraction
+from flows.curate.titles import incident_title
 from schemas.export import columns, conform
 
 ARTICLE_COLUMNS = [c["name"] for c in columns("articles")]

@@ -8,8 +8,8 @@ from collections import Counter
 import pandas as pd
 from rapidfuzz import fuzz
 
-from flows.extract.mentions import unique_in_order
-from flows.model import ArticleExtraction, Mention
+from flows.core.model import ArticleExtraction, Mention
+from flows.core.util import unique_in_order
 from schemas.export import columns
 from schemas.vocab import CATEGORIES, outcome_rank
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.model import Article, ArticleExtraction
+from flows.core.model import Article, ArticleExtraction
 
 SIDECAR_SUFFIX = (
     ".meta.json"  # as flows.ingest.metadata.sidecar_paths: a.txt.meta.json, a.meta.json
@@ -21,8 +21,8 @@ SIDECAR_SUFFIX = (
 _CODE_GLOBS = (
     "flows/ingest/**/*",
     "flows/extract/**/*",
-    "flows/model.py",
-    "flows/batch.py",
+    "flows/core/model.py",
+    "flows/runtime/batch.py",
     "schemas/vocabularies/*",
 )
 

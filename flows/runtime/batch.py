@@ -9,8 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Literal
 
-from flows.cache import FileResult, content_sha256, file_signature
-from flows.model import Article
+from flows.core.model import Article
+from flows.runtime.cache import FileResult, content_sha256, file_signature
 
 _NLP = None
 _NLP_TRAINED: bool | None = None

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flows.evaluate_gold import GoldArticle, Incident, Span
+from flows.evaluation.gold import GoldArticle, Incident, Span
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 FORCE_GAZETTEER = REPO_ROOT / "flows" / "extract" / "gazetteers" / "uk_police_forces.v1.jsonl"
 TITLES = frozenset(  # honorifics and ranks dropped before comparing names
     "pc wpc ps pcso sgt sergeant dc ds di dci det detective insp inspector ch chief supt "  # noqa: SIM905

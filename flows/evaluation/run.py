@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
-from flows.evaluate_gold import GoldError, load_gold
-from flows.evaluate_score import score, summary, system_incidents
+from flows.evaluation.gold import GoldError, load_gold
+from flows.evaluation.score import score, summary, system_incidents
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMAND = "pmd evaluate"
 
 # ---------------------------------------------------------------- running, reporting, floors

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from flows.ids import evidence_id, evidence_ids, split_incident_id
+from flows.core.ids import evidence_id, evidence_ids, split_incident_id
 from schemas.tables import ARTICLE_ID_RE, EVIDENCE_ID_RE, INCIDENT_ID_RE, Incidents
 from schemas.vocab import ALLEGATION_STATUSES, CATEGORIES, DATE_PRECISIONS, OUTCOMES, outcome_rank
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW_DIR = ROOT / "raw"
 DATASET_DIR = ROOT / "dataset"
 CACHE_DIR = ROOT / ".cache"

@@ -1,0 +1,1 @@
+"""Records and settings shared by every stage: Article, Mention, ArticleExtraction, ids, paths."""
