@@ -191,3 +191,23 @@ def test_officials_and_officers_near_sexual_offence_words_are_not_withheld(sente
     extraction = extract_articles([make_article(sentence)])[0]
     names = {p.name for p in extraction.protected}
     assert not names & {"Peter Holroyd", "Anne Molyneux", "Dean Farrant"}
+
+
+def test_an_officer_and_a_dead_victim_named_elsewhere_in_the_release_stay_named():
+    # One article settles the officer's role and the sisters' deaths; another only mentions them
+    # beside a sexual-offence word. Neither the officer nor the dead are withheld.
+    first = (
+        "In March 2021 a woman was raped and murdered by serving police officer Paul Renwick.\n\n"
+        "The force apologised to the family of Alice Marr and Jenna Marr, who were murdered in "
+        "June 2020, after officers failed to search for them."
+    )
+    second = (
+        "Investigations continue into allegations of indecent exposure now linked to Paul "
+        "Renwick.\n\n"
+        "Officers shared selfies with the bodies of murdered sisters Alice Marr and Jenna Marr, "
+        "a sexual assault charity said."
+    )
+    incidents, evidence, decisions = run(first, second)
+    text = published_text(incidents, evidence)
+    assert "Paul Renwick" in text
+    assert not [d for d in decisions if d.decision == "withheld" and "Marr" in d.name]

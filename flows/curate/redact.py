@@ -214,7 +214,20 @@ def redaction_decisions(
                 decisions.append(
                     RedactionDecision(p.name, decision, p.reason + " (article text)", key)
                 )
-    return _share_exemptions(decisions)
+    return _share_exemptions(_officers_elsewhere(incidents, decisions))
+
+
+def _officers_elsewhere(incidents: pd.DataFrame, decisions: list[RedactionDecision]):
+    """A name withheld only because its role was unsettled is published when the release lists
+    that person as an officer of an incident (another article settled the role)."""
+    officers = {o.lower() for v in incidents.get("officers", []) for o in _as_list(v)}
+    out = []
+    for d in decisions:
+        undecided = d.decision == "withheld" and d.reason.startswith(REASON_UNDECIDED)
+        if undecided and d.name.lower() in officers:
+            d = d._replace(decision="named", reason="an officer in this release: " + d.reason)
+        out.append(d)
+    return out
 
 
 def _share_exemptions(decisions: list[RedactionDecision]) -> list[RedactionDecision]:

@@ -358,7 +358,7 @@ def protected_names(
 def decide_person(
     person, findings, roles, own, offence_sentences, sentences, rules
 ) -> ProtectedName | None:
-    """Withhold (with a reason) or publish (None) one person of one article."""
+    """Withhold (with a reason), record an exemption to share, or publish (None) one person."""
     protected = []
     if findings.child:
         protected.append(REASON_CHILD)
@@ -371,13 +371,15 @@ def decide_person(
         ):
             return None
         protected.append(REASON_UNDECIDED)
-    if not protected:
-        return None
-    why = "; ".join(protected)
+    why = "; ".join(protected) or "no protection cue here"
+    # Exemptions are recorded even where nothing protects the person in this article, so that
+    # another article's decision about the same person can share them (curate/redact.py).
     if findings.deceased:
         return ProtectedName(person, f"deceased and named by the sources ({why})", withheld=False)
-    if findings.waived and not findings.child:
+    if findings.waived and not findings.child and protected:
         return ProtectedName(person, f"publicly identified by own choice ({why})", withheld=False)
+    if not protected:
+        return None
     return ProtectedName(person, why)
 
 
