@@ -345,6 +345,19 @@ def test_written_files_are_the_bytes_as_fetched_with_sidecars(runs):
     assert files == {w for w in written} | {w + ".meta.json" for w in written}
 
 
+def test_ingest_knows_every_field_the_collector_writes_in_a_sidecar(runs, caplog):
+    """Collected files are read without a warning per file about unknown sidecar fields."""
+    from flows.ingest.metadata import COLLECTOR_FIELDS, SIDECAR_FIELDS, read_sidecar
+
+    raw = runs["raw"]
+    for rel in runs["first"].written:
+        meta = json.loads((raw / (rel + ".meta.json")).read_text(encoding="utf-8"))
+        assert set(meta) <= set(SIDECAR_FIELDS) | COLLECTOR_FIELDS, rel
+        with caplog.at_level("WARNING", logger="flows.ingest.metadata"):
+            assert read_sidecar(raw / rel, raw)["publisher"]
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+
+
 def test_flaky_page_without_a_feed_date_is_filed_under_the_fetch_date(runs):
     meta_path = (
         runs["raw"] / "collected/northern-courier/2024-11-06/"

@@ -91,6 +91,9 @@ COLLECTOR_FIELDS = frozenset(
         "last_modified",
         "sha256",
         "source",
+        "content_type",
+        "feed_url",
+        "summary",
     }
 )
 
