@@ -79,8 +79,16 @@ def lexicon() -> dict[str, Any]:
 class PoliceFinder:
     """Is this token (the head of a noun phrase) the police? Police nouns, forces and named officers."""
 
-    def __init__(self, doc: Doc, is_officer_name: Callable[[str], bool] | None = None):
+    def __init__(
+        self,
+        doc: Doc,
+        is_officer_name: Callable[[str], bool] | None = None,
+        they_are_police: bool = False,
+    ):
+        """`they_are_police`: the sentence before names police, so a 'they' with no police-free
+        antecedent in this sentence refers to them."""
         self.lex = lexicon()
+        self.they_are_police = they_are_police
         self.marked: set[int] = set()
         for span in doc.spans.get("forces", []):
             self.marked.update(range(span.start, span.end))
@@ -92,8 +100,18 @@ class PoliceFinder:
                 if tok.is_title and tok.i not in self.marked and is_officer_name(tok.text):
                     self.marked.add(tok.i)
 
+    def _they(self, tok: Token) -> bool:
+        """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
+        sentence is police, or there is none and the previous sentence names police."""
+        for t in reversed(tok.doc[: tok.i]):
+            if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and t.lower_ not in self.lex["pronouns"]:
+                return self.head_is_police(t)
+        return self.they_are_police
+
     def head_is_police(self, tok: Token) -> bool:
         word = tok.lower_
+        if word in ("they", "them"):
+            return self._they(tok)
         mods = {c.lower_ for c in tok.children if c.dep_ in _MODIFIERS}
         if mods & self.lex["non_police_modifiers"]:
             return False
@@ -251,7 +269,16 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         return PATIENT  # "shooting at police", "assaulting officers"
     # a gerund under a preposition: "accused of beating", "arrested a man for punching"
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-        return _doer_of_frame(verb.head.head, police)
+        gov = verb.head.head
+        if gov.lower_ in lex["charge_verbs"] or gov.dep_ == "acomp" or gov.lower_ == "guilty":
+            return _doer_of_frame(gov, police)
+        if _is_clause(gov):
+            # "Officers shocked him with a Taser before fatally shooting him"
+            gsubj, gpassive = _clause_subject(gov)
+            if gsubj is not None and not gpassive:
+                if police.is_police(gsubj):
+                    return AGENT
+                return UNKNOWN if _pronoun(resolve_relative(gsubj, lex), lex) else OTHER
     return UNKNOWN
 
 

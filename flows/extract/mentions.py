@@ -167,7 +167,7 @@ def encounter_sentence(text: str) -> bool:
     """Police shown acting on someone ('Officers attempted to detain him'), not a body found."""
     _, cues = encounter_cues()
     return (
-        police_tie(text)
+        bool(police_regex().search(text))
         and bool(cues["encounter"].search(text))
         and not cues["not_police"].search(text)
     )
@@ -186,6 +186,8 @@ def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
     no subject, a parse the small model got wrong), the word-level fallback decides."""
     if role == AGENT:
         return True
+    if role == OTHER and undergoes(span) and ctx.encounter_before:
+        return True  # "Gunfire was exchanged again, Miller died" after police confronted him
     if role != UNKNOWN:
         return False
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
@@ -213,7 +215,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
     parsed = has_parse(doc)
-    finder = PoliceFinder(doc, _officer_name(ctx)) if parsed else None
+    finder = PoliceFinder(doc, _officer_name(ctx), ctx.police_prev) if parsed else None
     hits = []
     for span in doc.spans.get("misconduct", []):
         rule = span.id_
