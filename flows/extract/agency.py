@@ -33,11 +33,37 @@ from flows.extract.resources import PATTERNS, RuleFileError
 
 LEXICON = "agency_lexicon.v1"
 AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
+# a passive act with nobody named as its doer ("the couple were attacked", "he was shot and killed"):
+# police did it only if the text shows them confronting the person (flows/extract/mentions.py)
+NO_AGENT = "no_agent"
+_SUBJECT_CONTROL_PREPS = (
+    "before",
+    "after",
+    "while",
+    "by",
+    "without",
+    "since",
+    "upon",
+    "on",
+    "in",
+    "when",
+)
 
 _SUBJ = ("nsubj", "csubj", "expl")
 _PASS_SUBJ = ("nsubjpass", "csubjpass")
 _MODIFIERS = ("compound", "amod", "nmod", "poss", "nummod")
-_CLAUSE_DEPS = ("ROOT", "conj", "relcl", "xcomp", "advcl", "ccomp", "acl", "pcomp", "csubj", "parataxis")
+_CLAUSE_DEPS = (
+    "ROOT",
+    "conj",
+    "relcl",
+    "xcomp",
+    "advcl",
+    "ccomp",
+    "acl",
+    "pcomp",
+    "csubj",
+    "parataxis",
+)
 
 
 @cache
@@ -104,7 +130,10 @@ class PoliceFinder:
         """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
         sentence is police, or there is none and the previous sentence names police."""
         for t in reversed(tok.doc[: tok.i]):
-            if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and t.lower_ not in self.lex["pronouns"]:
+            if (
+                t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+                and t.lower_ not in self.lex["pronouns"]
+            ):
                 return self.head_is_police(t)
         return self.they_are_police
 
@@ -121,13 +150,22 @@ class PoliceFinder:
             self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS
         ):
             return True  # "in his police cell", "in a police van"
-        if tok.is_title and tok.i > 0 and any(
-            c.dep_ == "compound" and (c.lower_ in self.lex["police_nouns"] or self.head_is_police(c))
-            for c in tok.children
+        if (
+            tok.is_title
+            and tok.i > 0
+            and any(
+                c.dep_ == "compound"
+                and (c.lower_ in self.lex["police_nouns"] or self.head_is_police(c))
+                for c in tok.children
+            )
         ):
-            return True  # a name with a police title: "Police Chief Michael Brown", "Sergeant Ratana"
+            return (
+                True  # a name with a police title: "Police Chief Michael Brown", "Sergeant Ratana"
+            )
         need = self.lex["qualified_police_nouns"].get(word)
-        if need and (mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)):
+        if need and (
+            mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+        ):
             return True
         return False
 
@@ -241,12 +279,18 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         top = verb.head if verb.dep_ == "conj" else verb
         if _police_inside(top, police, subj):
             return AGENT
-        if subj is not None and not _pronoun(resolve_relative(subj, lex), lex) and verb.dep_ != "relcl":
+        if (
+            subj is not None
+            and not _pronoun(resolve_relative(subj, lex), lex)
+            and verb.dep_ != "relcl"
+        ):
             return OTHER  # "the couple died within 18 hours": nobody police in the clause
         return UNKNOWN
     by = _by_agent(verb)
     if by is None and verb.dep_ == "conj":
-        by = _by_agent(verb.head)  # "was shot and killed by police": the agent hangs on the first verb
+        by = _by_agent(
+            verb.head
+        )  # "was shot and killed by police": the agent hangs on the first verb
     if by is not None:
         return AGENT if police.is_police(by) else OTHER
     passive = _is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))
@@ -256,7 +300,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
-        return AGENT if _police_inside(top, police, subj) else UNKNOWN
+        if _police_inside(top, police, subj):
+            return AGENT
+        return NO_AGENT
     if subj is not None:
         head = resolve_relative(subj, lex)
         if police.is_police(head):
@@ -273,12 +319,16 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         if gov.lower_ in lex["charge_verbs"] or gov.dep_ == "acomp" or gov.lower_ == "guilty":
             return _doer_of_frame(gov, police)
         if _is_clause(gov):
-            # "Officers shocked him with a Taser before fatally shooting him"
+            # "Officers shocked him with a Taser before fatally shooting him" (the subject does it);
+            # "praised by police for tackling a burglar", "thanked him for ..." (the object does)
             gsubj, gpassive = _clause_subject(gov)
-            if gsubj is not None and not gpassive:
-                if police.is_police(gsubj):
+            doer = gsubj if (gsubj is not None and not gpassive) else None
+            if verb.head.lower_ not in _SUBJECT_CONTROL_PREPS:
+                doer = _child(gov, ("dobj",)) or gsubj
+            if doer is not None:
+                if police.is_police(doer):
                     return AGENT
-                return UNKNOWN if _pronoun(resolve_relative(gsubj, lex), lex) else OTHER
+                return UNKNOWN if _pronoun(resolve_relative(doer, lex), lex) else OTHER
     return UNKNOWN
 
 
@@ -327,7 +377,9 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         if _is_clause(gov) and gov.dep_ not in ("pobj", "dobj"):
             subj, _ = _clause_subject(gov)
             if subj is not None and police.is_police(subj):
-                return OTHER  # "police responded to a shooting", "the chief spoke about the shooting"
+                return (
+                    OTHER  # "police responded to a shooting", "the chief spoke about the shooting"
+                )
         return UNKNOWN
     if noun.dep_ == "conj":
         first = noun.head
@@ -338,7 +390,9 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
 
 
 def _is_clause(tok: Token) -> bool:
-    if any(c.dep_ in (*_SUBJ, *_PASS_SUBJ, "aux", "auxpass", "dobj", "agent") for c in tok.children):
+    if any(
+        c.dep_ in (*_SUBJ, *_PASS_SUBJ, "aux", "auxpass", "dobj", "agent") for c in tok.children
+    ):
         return True
     if any(c.dep_ in ("det", "poss") for c in tok.children):
         return False

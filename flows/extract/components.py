@@ -78,7 +78,9 @@ class MisconductMatcher:
 
     def __init__(self, nlp: Language):
         self.rules = {r["id"]: r for r in misconduct_rules()}
-        self.matcher = Matcher(nlp.vocab)  # patterns without a word-list anchor, run on the whole doc
+        self.matcher = Matcher(
+            nlp.vocab
+        )  # patterns without a word-list anchor, run on the whole doc
         self.anchored: dict[str, list[tuple[str, Matcher, int | None]]] = {}
         for rule in self.rules.values():
             words = _anchor_words(rule["pattern"])

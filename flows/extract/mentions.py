@@ -9,7 +9,18 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from flows.extract.agency import AGENT, OTHER, PATIENT, UNKNOWN, PoliceFinder, act_is_clause, has_parse, police_role, undergoes
+from flows.extract.agency import (
+    AGENT,
+    NO_AGENT,
+    OTHER,
+    PATIENT,
+    UNKNOWN,
+    PoliceFinder,
+    act_is_clause,
+    has_parse,
+    police_role,
+    undergoes,
+)
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
@@ -188,10 +199,18 @@ def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
         return True
     if role == OTHER and undergoes(span) and ctx.encounter_before:
         return True  # "Gunfire was exchanged again, Miller died" after police confronted him
+    s, e = span.start_char, span.end_char
+    if role == NO_AGENT:
+        return (
+            (ctx.encounter_before or encounter_sentence(text[:s]))
+            and _rule(span.id_).get("category") == "death_following_police_contact"
+            and passive_killing_after_encounter(text, s, e)
+        )
     if role != UNKNOWN:
         return False
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
-        return ctx.police_prev  # "She was charged with ...": only right after a police sentence
+        # "He was charged with ...": only right after a sentence naming police and an officer
+        return ctx.police_prev and bool(ctx.known_officers)
     return _agent_by_words(span, text, ctx)
 
 
@@ -227,7 +246,11 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             else UNKNOWN
         )
         if requires == "agent":
-            ok = _agent_by_parse(span, role, text, ctx) if parsed else _agent_by_words(span, text, ctx)
+            ok = (
+                _agent_by_parse(span, role, text, ctx)
+                if parsed
+                else _agent_by_words(span, text, ctx)
+            )
             if not ok:
                 continue
         elif not (tied or ctx.open_incident):

@@ -53,7 +53,9 @@ def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Langu
     if trained:
         if not _trained_available():
             raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
-        exclude = ["lemmatizer", "senter", "tagger", "attribute_ruler"] + ([] if entities else ["ner"])
+        exclude = ["lemmatizer", "senter", "tagger", "attribute_ruler"] + (
+            [] if entities else ["ner"]
+        )
         nlp = spacy.load(TRAINED_NAME, exclude=exclude)
         nlp.add_pipe("pmd_sentencizer", first=True)
     else:
@@ -84,7 +86,9 @@ def _outside(
     return [(s, e) for s, e in spans if not any(s < be and bs < e for bs, be in boilerplate)]
 
 
-NAME_WINDOW = 3  # sentences before a candidate in which an officer may be named ("Officer X ... X shot him")
+NAME_WINDOW = (
+    3  # sentences before a candidate in which an officer may be named ("Officer X ... X shot him")
+)
 
 
 def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
