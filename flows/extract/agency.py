@@ -163,11 +163,10 @@ class PoliceFinder:
                 True  # a name with a police title: "Police Chief Michael Brown", "Sergeant Ratana"
             )
         need = self.lex["qualified_police_nouns"].get(word)
-        if need and (
-            mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
-        ):
-            return True
-        return False
+        return bool(need) and bool(
+            mods & need
+            or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+        )
 
     def is_police(self, tok: Token | None) -> bool:
         """The phrase headed by `tok` (or one of its conjuncts) is police."""
@@ -291,10 +290,12 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         by = _by_agent(
             verb.head
         )  # "was shot and killed by police": the agent hangs on the first verb
-    if by is not None:
-        return AGENT if police.is_police(by) else OTHER
     passive = _is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))
     subj, subj_passive = _clause_subject(verb)
+    if by is not None:
+        if police.is_police(by):
+            return AGENT
+        return PATIENT if (subj is not None and police.is_police(subj)) else OTHER
     if passive or subj_passive:
         if subj is not None and police.is_police(subj):
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"

@@ -234,7 +234,17 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
     parsed = has_parse(doc)
-    finder = PoliceFinder(doc, _officer_name(ctx), ctx.police_prev) if parsed else None
+    finder = (
+        PoliceFinder(
+            # 'They' after a police sentence; right after an evidence sentence it is that incident's
+            # continuation instead (continuation.back_reference_continuations)
+            doc,
+            _officer_name(ctx),
+            ctx.police_prev and not ctx.open_incident,
+        )
+        if parsed
+        else None
+    )
     hits = []
     for span in doc.spans.get("misconduct", []):
         rule = span.id_

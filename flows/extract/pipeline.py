@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import os
 import re
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -191,11 +192,17 @@ def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.da
     return ref, "inferred", how, dt.date(ref.year, 12, 31)
 
 
+@cache
+def _default_nlp() -> Language:
+    """The default pipeline, loaded once per process for callers that pass none."""
+    return load_nlp()
+
+
 def extract_articles(
     articles: list[Article], nlp: Language | None = None, batch_size: int = 64
 ) -> list[ArticleExtraction]:
     """One ArticleExtraction per readable article (status None), in input order."""
-    nlp = nlp or load_nlp()
+    nlp = nlp or _default_nlp()
     results = []
     for i in range(0, len(articles), batch_size):
         results += _extract_batch(
