@@ -36,6 +36,22 @@ AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
 # a passive act with nobody named as its doer ("the couple were attacked", "he was shot and killed"):
 # police did it only if the text shows them confronting the person (flows/extract/mentions.py)
 NO_AGENT = "no_agent"
+_IRREGULAR_PARTICIPLES = frozenset(
+    (
+        "shot",
+        "hit",
+        "struck",
+        "held",
+        "caught",
+        "thrown",
+        "left",
+        "found",
+        "cut",
+        "hurt",
+        "kept",
+        "bitten",
+    )
+)
 _SUBJECT_CONTROL_PREPS = (
     "before",
     "after",
@@ -164,8 +180,7 @@ class PoliceFinder:
             )
         need = self.lex["qualified_police_nouns"].get(word)
         return bool(need) and bool(
-            mods & need
-            or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+            mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
         )
 
     def is_police(self, tok: Token | None) -> bool:
@@ -203,7 +218,13 @@ def _is_passive(tok: Token) -> bool:
     if any(c.dep_ in (*_PASS_SUBJ, "auxpass") for c in tok.children):
         return True
     # "a man shot by police", "left dead": a participle modifying a noun
-    return tok.dep_ == "acl" and tok.tag_ in ("VBN", "") and tok.lower_.endswith(("ed", "en", "t"))
+    if tok.dep_ != "acl" or any(c.dep_ in _SUBJ for c in tok.children):
+        return False
+    return (
+        tok.tag_ == "VBN"
+        or tok.lower_.endswith(("ed", "en"))
+        or tok.lower_ in _IRREGULAR_PARTICIPLES
+    )
 
 
 def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
@@ -224,7 +245,10 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             # "police were seen firing", "saw officers kick him": the head's subject, or its object
             # when the head has one (object control), does the complement's act, whatever the voice
             head = verb.head
-            obj = _child(head, ("dobj",)) if verb.dep_ == "xcomp" else None
+            # object control only for a bare or -ing complement ("saw officers kick", "seen punching");
+            # a to-infinitive is the subject's ("used force to break up the vigil")
+            bare = not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            obj = _child(head, ("dobj",)) if verb.dep_ == "xcomp" and bare else None
             if obj is not None:
                 return obj, False
             subj, _ = _clause_subject(head)
@@ -355,6 +379,8 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
     if any(police.head_is_police(c) for c in noun.children if c.dep_ in _MODIFIERS):
         return AGENT  # "a fatal police shooting", "the officer's assault"
     by = _by_agent(noun)
+    for conj in noun.conjuncts:  # "the rape and murder of X by a serving officer"
+        by = by if by is not None else _by_agent(conj)
     if by is not None:
         return AGENT if police.is_police(by) else OTHER
     for c in noun.children:

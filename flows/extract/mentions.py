@@ -119,6 +119,9 @@ class SentenceContext:
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
     oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
     encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
+    officer_words: set[str] = field(
+        default_factory=set
+    )  # officers named shortly before (agency only)
 
 
 OVERSIGHT = re.compile(
@@ -187,7 +190,11 @@ def encounter_sentence(text: str) -> bool:
 def _officer_name(ctx: SentenceContext):
     def check(name: str) -> bool:
         key = normalise_name(name)
-        return key in ctx.known_officers or ctx.full_names.get(key) in ctx.known_officers
+        return (
+            key in ctx.known_officers
+            or ctx.full_names.get(key) in ctx.known_officers
+            or key in ctx.officer_words
+        )
 
     return check
 
@@ -206,8 +213,10 @@ def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
             and _rule(span.id_).get("category") == "death_following_police_contact"
             and passive_killing_after_encounter(text, s, e)
         )
-    if role != UNKNOWN:
-        return False
+    if role != UNKNOWN or _rule(span.id_).get("parse_only"):
+        return (
+            False  # common verbs ("hit", "pushed", "fire") count only when the parse names police
+        )
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
         # "He was charged with ...": only right after a sentence naming police and an officer
         return ctx.police_prev and bool(ctx.known_officers)
@@ -256,6 +265,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             else UNKNOWN
         )
         if requires == "agent":
+            if not parsed and _rule(rule).get("parse_only"):
+                continue
             ok = (
                 _agent_by_parse(span, role, text, ctx)
                 if parsed

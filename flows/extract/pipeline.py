@@ -92,14 +92,27 @@ NAME_WINDOW = (
 )
 
 
+def _officer_words(text: str, spans, candidates) -> set[str]:
+    """Full names, surnames and first names of officers named up to NAME_WINDOW sentences before a
+    candidate: for the agency check only (linking keeps its own narrower name index)."""
+    chosen = sorted(
+        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j) if 0 <= k < len(spans)}
+    )
+    out: set[str] = set()
+    for k in chosen:
+        for _, _, name, role in find_people(text[spans[k][0] : spans[k][1]]):
+            if role == "officer":
+                full = normalise_name(name)
+                out.update({full, full.split()[0], full.split()[-1]})
+    return out
+
+
 def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
     """Officers named in the candidate sentences (and their neighbours), and surname / first name
     -> full name (when unique)."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
-    chosen = sorted(
-        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j + 2) if 0 <= k < len(spans)}
-    )
+    chosen = sorted({k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)})
     people = [p for k in chosen for p in find_people(text[spans[k][0] : spans[k][1]])]
     speakers = {normalise_name(n) for _, _, n, role in people if role == "commentator"}
     for _, _, name, role in people:
@@ -249,6 +262,7 @@ def _article_extraction(article, spans, police, candidates, processed, nlp) -> A
         language=article.language,
     )
     officers, full_names = _name_index(article.text, spans, candidates)
+    officer_words = _officer_words(article.text, spans, candidates) if candidates else set()
     last_mention_sentence = -10
     sentence_of: list[int] = []
     oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
@@ -266,6 +280,7 @@ def _article_extraction(article, spans, police, candidates, processed, nlp) -> A
             reference=resolve_ref,
             from_metadata=source == "metadata",
             known_officers=officers,
+            officer_words=officer_words,
             full_names=full_names,
             encounter_before=_encounter_before(article.text, spans, police, j),
         )
