@@ -73,9 +73,9 @@ def build(
     ),
     batch_size: int = typer.Option(500, help="Files per batch (one Prefect task per batch)."),
     trained: bool = typer.Option(
-        False,
+        True,
         "--trained/--no-trained",
-        help="Also use the installed trained spaCy pipeline's entities.",
+        help="Use the trained spaCy pipeline's dependency parse (default); --no-trained: rules only.",
     ),
     cache: bool = typer.Option(
         True, "--cache/--no-cache", help="Reuse results for unchanged files."
@@ -109,7 +109,7 @@ def build(
             dataset_dir=dataset_dir.resolve(),
             processes=processes or None,
             batch_size=batch_size,
-            trained=trained or None,
+            trained=None if trained else False,
             cache_dir=settings.CACHE_DIR if cache else None,
         )
     except ReleaseInvalid as exc:

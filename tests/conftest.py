@@ -36,7 +36,15 @@ def devdata() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The default rules-only pipeline, loaded once per test session."""
+    """The default pipeline (trained parser + rules), loaded once per test session."""
+    from flows.extract import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def blank_nlp():
+    """The blank-only pipeline (regex sentences and rules, no parse), loaded once per test session."""
     from flows.extract import load_nlp
 
     return load_nlp(trained=False)

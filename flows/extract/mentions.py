@@ -11,6 +11,18 @@ from spacy.tokens import Doc
 
 from flows.core.model import Mention
 from flows.core.util import unique_in_order
+from flows.extract.agency import (
+    AGENT,
+    NO_AGENT,
+    OTHER,
+    PATIENT,
+    UNKNOWN,
+    PoliceFinder,
+    act_is_clause,
+    has_parse,
+    police_role,
+    undergoes,
+)
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
 from flows.extract.outcomes import allegation_status, find_outcome
 from flows.extract.people import normalise_name
@@ -27,6 +39,7 @@ _FINDING = re.compile(
     re.IGNORECASE,
 )
 _POLICE_IN_ACT = re.compile(r"\b(?:police|officers?)\b", re.IGNORECASE)
+_PRONOUN_SUBJECT = re.compile(r"\s*(?:He|She|They)\b")
 _PRONOUN_AGENT = re.compile(r"\b[Tt]hey\s+(?:then\s+|later\s+|both\s+|all\s+|had\s+|have\s+)?$")
 _NOT_POLICE = r"(?<!prison )(?<!probation )(?<!customs )(?<!fire )(?<!border )(?<!security )(?<!medical )(?<!forensic )(?<!wellness )(?<!welfare )(?<!court )(?<!immigration )"
 _AGENT_BEFORE = re.compile(rf"{_NOT_POLICE}\b({_POLICE_WORD})\b(?=[^.;:]{{0,70}}$)")
@@ -107,6 +120,9 @@ class SentenceContext:
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
     oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
     encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
+    officer_words: set[str] = field(
+        default_factory=set
+    )  # officers named shortly before (agency only)
 
 
 OVERSIGHT = re.compile(
@@ -166,33 +182,107 @@ def encounter_sentence(text: str) -> bool:
     """Police shown acting on someone ('Officers attempted to detain him'), not a body found."""
     _, cues = encounter_cues()
     return (
-        police_tie(text)
+        bool(police_regex().search(text))
         and bool(cues["encounter"].search(text))
         and not cues["not_police"].search(text)
+    )
+
+
+def _officer_name(ctx: SentenceContext):
+    def check(name: str) -> bool:
+        key = normalise_name(name)
+        return (
+            key in ctx.known_officers
+            or ctx.full_names.get(key) in ctx.known_officers
+            or key in ctx.officer_words
+        )
+
+    return check
+
+
+def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
+    """An agent rule holds: the parse makes police the doer; when the parse cannot tell (a pronoun or
+    no subject, a parse the small model got wrong), the word-level fallback decides."""
+    if role == AGENT:
+        return True
+    if role == OTHER and undergoes(span) and ctx.encounter_before:
+        return True  # "Gunfire was exchanged again, Miller died" after police confronted him
+    s, e = span.start_char, span.end_char
+    if role == NO_AGENT:
+        return (
+            (ctx.encounter_before or encounter_sentence(text[:s]))
+            and _rule(span.id_).get("category") == "death_following_police_contact"
+            and passive_killing_after_encounter(text, s, e)
+        )
+    if role != UNKNOWN or _rule(span.id_).get("parse_only"):
+        return (
+            False  # common verbs ("hit", "pushed", "fire") count only when the parse names police
+        )
+    if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
+        # "He was charged with ...": only right after a sentence naming police and an officer
+        return ctx.police_prev and bool(ctx.known_officers)
+    return _agent_by_words(span, text, ctx)
+
+
+def _agent_by_words(span, text: str, ctx: SentenceContext) -> bool:
+    """Word-level decision (the blank pipeline, and the parse's UNKNOWN): a police word just before the
+    act or 'by police' after it; 'They ...' right after a police sentence; a passive killing after
+    police confronted the person."""
+    s, e, rule = span.start_char, span.end_char, span.id_
+    return (
+        agent_ok(text, s, e, rule)
+        or bool(ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
+        or (
+            (ctx.encounter_before or encounter_sentence(text[:s]))
+            and _rule(rule).get("category") == "death_following_police_contact"
+            and passive_killing_after_encounter(text, s, e)
+        )
     )
 
 
 def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
+    parsed = has_parse(doc)
+    finder = (
+        PoliceFinder(
+            # 'They' after a police sentence; right after an evidence sentence it is that incident's
+            # continuation instead (continuation.back_reference_continuations)
+            doc,
+            _officer_name(ctx),
+            ctx.police_prev and not ctx.open_incident,
+        )
+        if parsed
+        else None
+    )
     hits = []
     for span in doc.spans.get("misconduct", []):
         rule = span.id_
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
+        role = (
+            police_role(span, finder=finder, charged=bool(_rule(rule).get("passive_ok")))
+            if finder is not None
+            else UNKNOWN
+        )
         if requires == "agent":
-            if not (
-                agent_ok(text, s, e, rule)
-                or (ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
-                or (
-                    (ctx.encounter_before or encounter_sentence(text[:s]))
-                    and _rule(rule).get("category") == "death_following_police_contact"
-                    and passive_killing_after_encounter(text, s, e)
-                )
-            ):
+            if not parsed and _rule(rule).get("parse_only"):
+                continue
+            ok = (
+                _agent_by_parse(span, role, text, ctx)
+                if parsed
+                else _agent_by_words(span, text, ctx)
+            )
+            if not ok:
                 continue
         elif not (tied or ctx.open_incident):
             continue
+        elif (
+            parsed
+            and (role == PATIENT or (role == OTHER and not undergoes(span)))
+            and act_is_clause(span)
+        ):
+            continue  # "an officer was tasered", "a man punched the officer"
         if _rule(rule).get("needs_finding") and not _FINDING.search(text):
             continue
         hits.append((s, e, span.label_, span.kb_id_))

