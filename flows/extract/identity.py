@@ -282,13 +282,15 @@ def assess_person(
 
 
 def _occurrences(
-    text: str, spans: list[tuple[int, int]], rules: IdentityRules
+    text: str, spans: list[tuple[int, int]], rules: IdentityRules, only: set[int] | None = None
 ) -> list[tuple[int, str, str]]:
     """(sentence index, name, role from people.find_people) for every personal name in the sentences."""
     from flows.extract.people import find_people
 
     out = []
     for j, (s, e) in enumerate(spans):
+        if only is not None and j not in only:
+            continue
         sentence = text[s:e]
         found = find_people(sentence)
         for _, _, name, role in found:
@@ -328,16 +330,26 @@ def protected_names(
     childish = any(p.search(text) for p in rules.child_terms + rules.age_patterns)
     if not (offence or childish):
         return []
-    occurrences = _occurrences(text, spans, rules)
+    offence_sentences = [
+        j for j, (s, e) in enumerate(spans) if any(t.search(text[s:e]) for t in rules.offence_terms)
+    ]
+    sentences = [text[s:e] for s, e in spans]
+    # Names are looked for only where a decision can come from: around offence words, and in
+    # sentences with a child, age or death word (find_people is the costly step).
+    relevant = {
+        k
+        for j in offence_sentences
+        for k in range(j - rules.role_window, j + rules.role_window + 1)
+        if 0 <= k < len(spans)
+    }
+    cues = rules.child_terms + rules.age_patterns + (_DEATH_WORD,)
+    relevant |= {j for j, s in enumerate(sentences) if any(p.search(s) for p in cues)}
+    occurrences = _occurrences(text, spans, rules, relevant)
     full_names = list(dict.fromkeys(n for _, n, _ in occurrences if " " in n))
     by_person: dict[str, list[tuple[int, str]]] = {}
     for j, name, role in occurrences:
         person = name if " " in name else (_owner(name, full_names) or name)
         by_person.setdefault(person, []).append((j, role))
-    offence_sentences = [
-        j for j, (s, e) in enumerate(spans) if any(t.search(text[s:e]) for t in rules.offence_terms)
-    ]
-    sentences = [text[s:e] for s, e in spans]
     out: list[ProtectedName] = []
     for person, seen in by_person.items():
         own = sorted({j for j, _ in seen})
@@ -345,14 +357,25 @@ def protected_names(
         findings = assess_person(
             person, [sentences[k] for k in window], discovery=True, stem=stem, partial=True
         )
-        if _never_a_person(person, [sentences[k] for k in window]):
-            continue  # a place, organisation or product the trained entities recognise
         decision = decide_person(
             person, findings, [r for _, r in seen], own, offence_sentences, sentences, rules
         )
+        if (
+            decision is not None
+            and decision.reason == REASON_UNDECIDED
+            and _never_a_person(person, [sentences[k] for k in window])
+        ):
+            continue  # a place, organisation or product the trained entities recognise
         if decision is not None:
             out.append(decision)
     return out
+
+
+_DEATH_WORD = re.compile(
+    r"\b(?:murder\w*|kill\w*|dead|death|died|dies|body|bodies|remains|inquest|funeral|manslaughter|"
+    r"strangled|stabbed|late)\b",
+    re.IGNORECASE,
+)
 
 
 def decide_person(
