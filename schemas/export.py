@@ -17,6 +17,7 @@ from schemas.vocab import descriptions, load_vocabulary
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
     "int64": pa.int64(),
+    "float64": pa.float64(),
     "bool": pa.bool_(),
     "date32": pa.date32(),
     "list<string>": pa.list_(pa.string()),
@@ -24,6 +25,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 FRICTIONLESS_TYPES = {
     "string": "string",
     "int64": "integer",
+    "float64": "number",
     "bool": "boolean",
     "date32": "date",
     "list<string>": "array",
@@ -102,6 +104,8 @@ def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
             frame[c["name"]] = s.map(lambda v: list(v) if v is not None and not _isna(v) else [])
         elif c["arrow"] == "string":
             frame[c["name"]] = s.astype(object).where(s.notna(), None)
+        elif c["arrow"] == "float64":
+            frame[c["name"]] = pd.to_numeric(s, errors="coerce").astype("float64")
     return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
 
 
@@ -124,6 +128,8 @@ def from_arrow(table: str, tbl: pa.Table) -> pd.DataFrame:
             df[name] = df[name].astype("str").where(df[name].notna(), None)
         elif c["arrow"] == "int64":
             df[name] = df[name].astype("int64")
+        elif c["arrow"] == "float64":
+            df[name] = df[name].astype("float64")
         elif c["arrow"] == "bool":
             df[name] = df[name].astype(bool)
     return df
@@ -163,6 +169,9 @@ def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
             out[c["name"]] = np.where(s.astype(bool).to_numpy(), "true", "false")
         elif c["arrow"] == "int64":
             out[c["name"]] = s.astype("int64")
+        elif c["arrow"] == "float64":
+            num = pd.to_numeric(s, errors="coerce").astype("float64")
+            out[c["name"]] = num.map(lambda v: "" if math.isnan(v) else repr(float(v)))
         else:
             # vectorised form of: "" if missing else neutralise_formula(str(v))
             text = s.astype("string").fillna("")

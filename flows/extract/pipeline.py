@@ -11,6 +11,8 @@ import spacy
 from spacy.language import Language
 
 from flows.extract import components  # noqa: F401  (registers the factories)
+from flows.extract.classifier import COMPONENT as CLASSIFIER
+from flows.extract.classifier import classified_mentions, score_windows, window_text
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.continuation import (
     back_reference_continuations,
@@ -21,7 +23,7 @@ from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
 from flows.extract.linking import link_mentions
-from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions, encounter_sentence
+from flows.extract.mentions import OVERSIGHT, SentenceContext, encounter_sentence
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import encounter_cues
 from flows.extract.sentences import split_sentences
@@ -37,8 +39,9 @@ def _trained_available() -> bool:
     return importlib.util.find_spec(TRAINED_NAME) is not None
 
 
-def load_nlp(trained: bool | None = None) -> Language:
-    """Blank English + the rule components; with `trained`, the trained pipeline's NER as extra signal."""
+def load_nlp(trained: bool | None = None, classifier: bool = True) -> Language:
+    """Blank English + the rule components; with `trained`, the trained pipeline's NER as extra signal;
+    with `classifier`, the committed misconduct classifier scores the candidate windows."""
     if trained is None:
         trained = os.environ.get(TRAINED_ENV) == TRAINED_NAME and _trained_available()
     if trained:
@@ -53,6 +56,8 @@ def load_nlp(trained: bool | None = None) -> Language:
         nlp.add_pipe("pmd_sentencizer")
     nlp.add_pipe("pmd_misconduct")
     nlp.add_pipe("pmd_fields")
+    if classifier:
+        nlp.add_pipe(CLASSIFIER)
     return nlp
 
 
@@ -178,6 +183,7 @@ def extract_articles(
 def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtraction]:
     plans = []
     docs = []
+    windows = []
     for article in articles:
         text = article.text or ""
         spans = _outside(split_sentences(text), article.boilerplate)
@@ -195,14 +201,18 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
             doc = nlp.make_doc(text[s:e])
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
+            windows.append(window_text(text, spans, j))
     processed = iter(nlp.pipe(docs))
+    scores = iter(score_windows(nlp, windows))
     out = []
     for article, spans, police, candidates in plans:
-        out.append(_article_extraction(article, spans, police, candidates, processed))
+        out.append(_article_extraction(article, spans, police, candidates, processed, scores, nlp))
     return out
 
 
-def _article_extraction(article, spans, police, candidates, processed) -> ArticleExtraction:
+def _article_extraction(
+    article, spans, police, candidates, processed, scores, nlp
+) -> ArticleExtraction:
     ref, source, how, resolve_ref = _reference(article)
     ext = ArticleExtraction(
         article_id=article.article_id,
@@ -215,7 +225,8 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
     last_mention_sentence = -10
     sentence_of: list[int] = []
     oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
-    for j, near in candidates:
+    article_scores = [next(scores) for _ in candidates]
+    for (j, near), score in zip(candidates, article_scores, strict=True):
         doc = next(processed)
         s, e = spans[j]
         ctx = SentenceContext(
@@ -232,7 +243,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
             full_names=full_names,
             encounter_before=_encounter_before(article.text, spans, police, j),
         )
-        found = build_mentions(doc, ctx)
+        found = classified_mentions(nlp, doc, ctx, score, article_scores)
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)
