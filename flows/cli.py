@@ -184,6 +184,32 @@ def evaluate() -> None:
     raise typer.Exit(code=run())
 
 
+@app.command(epilog="Example: pmd train --devdata ../shared/devdata")
+def train(
+    devdata: Path = typer.Option(
+        settings.ROOT.parent / "shared" / "devdata",
+        "--devdata",
+        help="Folder of the development data (read at run time, never copied).",
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Where to write the model (default: the committed model folder)."
+    ),
+    limit: int = typer.Option(None, help="Train on a seeded subset of this many windows."),
+) -> None:
+    """Rebuild the misconduct classifier (fixed seed, flows/extract/models/*.cfg) and its card."""
+    from flows.extract.classifier import MODEL_DIR
+    from flows.evaluation.train import train_classifier
+
+    if not devdata.is_dir():
+        _fail(f"development data not found at {devdata}")
+    card = train_classifier(devdata=devdata, out_dir=out or MODEL_DIR, limit=limit)
+    dev = card["dev_windows"]
+    typer.echo(
+        f"wrote {out or MODEL_DIR}: threshold {card['threshold']}, dev windows precision "
+        f"{dev['precision']} recall {dev['recall']} F1 {dev['f1']}"
+    )
+
+
 @app.command(epilog="Example: pmd docs --check")
 def docs(
     check: bool = typer.Option(False, "--check", help="Fail if the committed docs differ."),

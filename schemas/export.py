@@ -17,6 +17,7 @@ from schemas.vocab import descriptions, load_vocabulary
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
     "int64": pa.int64(),
+    "float64": pa.float64(),
     "bool": pa.bool_(),
     "date32": pa.date32(),
     "list<string>": pa.list_(pa.string()),
@@ -24,6 +25,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 FRICTIONLESS_TYPES = {
     "string": "string",
     "int64": "integer",
+    "float64": "number",
     "bool": "boolean",
     "date32": "date",
     "list<string>": "array",
@@ -105,6 +107,8 @@ def _typed_column(arrow: str, s: pd.Series) -> pd.Series:
         return s.astype("int64")
     if arrow == "bool":
         return s.astype(bool)
+    if arrow == "float64":
+        return pd.to_numeric(s, errors="coerce").astype("float64")
     raise ValueError(f"unknown arrow type {arrow!r}")
 
 
@@ -156,6 +160,8 @@ def from_arrow(table: str, tbl: pa.Table) -> pd.DataFrame:
             df[name] = df[name].astype("str").where(df[name].notna(), None)
         elif c["arrow"] == "int64":
             df[name] = df[name].astype("int64")
+        elif c["arrow"] == "float64":
+            df[name] = df[name].astype("float64")
         elif c["arrow"] == "bool":
             df[name] = df[name].astype(bool)
     return df
@@ -195,6 +201,9 @@ def to_csv_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
             out[c["name"]] = np.where(s.astype(bool).to_numpy(), "true", "false")
         elif c["arrow"] == "int64":
             out[c["name"]] = s.astype("int64")
+        elif c["arrow"] == "float64":
+            num = pd.to_numeric(s, errors="coerce").astype("float64")
+            out[c["name"]] = num.map(lambda v: "" if math.isnan(v) else repr(float(v)))
         else:
             # vectorised form of: "" if missing else neutralise_formula(str(v))
             text = s.astype("string").fillna("")

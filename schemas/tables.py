@@ -32,7 +32,7 @@ EVIDENCE_ID_RE = r"^ev_[0-9a-f]{16}$"
 
 
 def _meta(arrow: str, description: str, allowed: tuple[str, ...] | None = None, **extra) -> dict:
-    """Field metadata consumed by schemas.export. `arrow` is one of string, int64, bool, date32, list<string>."""
+    """Field metadata consumed by schemas.export. `arrow` is one of string, int64, float64, bool, date32, list<string>."""
     meta: dict[str, Any] = {"arrow": arrow, "description": description}
     if allowed is not None:
         meta["allowed"] = list(allowed)
@@ -394,6 +394,19 @@ class Evidence(pa.DataFrameModel):
         nullable=True,
         metadata=_meta(
             "string", "Versioned id of the extraction rule that selected this sentence."
+        ),
+    )
+    classifier_score: Series[float] = pa.Field(
+        nullable=True,
+        ge=0.0,
+        le=1.0,
+        metadata=_meta(
+            "float64",
+            "Probability, by the trained misconduct classifier, that the sentence with its "
+            "neighbours reports police misconduct or a death or serious injury after police "
+            "contact (model card: flows/extract/models/misconduct_textcat/README.md). Empty for "
+            "sentences joined to an incident without being scored (outcome and back-reference "
+            "continuations).",
         ),
     )
 

@@ -107,6 +107,7 @@ def keyed_frames(docs: list[Doc], incidents: list[Inc]) -> tuple[pd.DataFrame, p
                     "char_end": end,
                     "quote": docs[d].sentences[s],
                     "rule_id": "test_rule.v1",
+                    "classifier_score": 0.9,
                 }
             )
     return pd.DataFrame(inc_rows), pd.DataFrame(ev_rows)
@@ -137,6 +138,7 @@ def finish(
             "is_redacted",
             "redaction_reason",
             "rule_id",
+            "classifier_score",
         ]
     ]
     counts = ev.groupby("article_id")["incident_id"].nunique().to_dict()

@@ -62,6 +62,7 @@ def _evidence(iid, art, start, end, quote="A sentence."):
         "is_redacted": False,
         "redaction_reason": None,
         "rule_id": "test.v1",
+        "classifier_score": None,
     }
 
 

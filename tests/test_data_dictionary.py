@@ -19,7 +19,7 @@ def test_every_column_is_described_with_a_type():
     for table in TABLES:
         for col in columns(table):
             assert col["description"].strip(), f"{table}.{col['name']} has no description"
-            assert col["arrow"] in {"string", "int64", "bool", "date32", "list<string>"}
+            assert col["arrow"] in {"string", "int64", "float64", "bool", "date32", "list<string>"}
 
 
 def test_contract_columns_are_present():

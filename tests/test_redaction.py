@@ -47,6 +47,7 @@ def evidence_for(iid: str, text: str, sentences: list[str], article_id: str = AR
                 "is_redacted": False,
                 "redaction_reason": None,
                 "rule_id": "test.v1",
+                "classifier_score": None,
             }
         )
     return rows

@@ -265,6 +265,7 @@ def sample_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
                     "is_redacted": redacted,
                     "redaction_reason": "victim of a sexual offence" if redacted else None,
                     "rule_id": "misconduct_rules.v1:sample",
+                    "classifier_score": 0.9,
                 }
             )
             aids.append(aid)

@@ -63,6 +63,9 @@ class Mention:
     # Keys used to link mentions of one incident within and across articles
     # (for example 'subject:sarah everard'); never a bare place or force.
     link_keys: list[str] = field(default_factory=list)
+    # P(misconduct) of the sentence window by the trained classifier; None for sentences the
+    # classifier did not score (continuations, or extraction without the classifier).
+    classifier_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

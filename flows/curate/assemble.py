@@ -103,6 +103,8 @@ def finish_tables(
         evidence["is_redacted"] = False
     if "redaction_reason" not in evidence:
         evidence["redaction_reason"] = None
+    if "classifier_score" not in evidence:
+        evidence["classifier_score"] = None
     evidence["evidence_id"] = evidence_ids(evidence)
     evidence = evidence.drop_duplicates("evidence_id")
     incidents = incidents[incidents["incident_id"].isin(set(evidence["incident_id"]))].copy()

@@ -104,7 +104,9 @@ def anchor_file(path: Path, devdata: Path) -> Iterator[dict]:
             source = row.get("source") or ("dailymail" if row["id"].startswith("dm-") else None)
             if source is None:
                 raise ValueError(f"{path}: {row['id']} has no source")
-            docs = texts.setdefault(source, read_devdata(devdata, source))
+            if source not in texts:
+                texts[source] = read_devdata(devdata, source)
+            docs = texts[source]
             text = docs[row["id"]]["text"]
             out = {"doc_id": row["id"], "source": source, "text_sha256": text_sha256(text)}
             if "label" in row:
@@ -143,7 +145,9 @@ def load_devgold(gold_dir: Path, devdata: Path, kind: str, annotator: str = "p1"
                 continue
             rec = json.loads(line)
             source = rec["source"]
-            table = docs.setdefault(source, read_devdata(devdata, source))
+            if source not in docs:  # read each devdata file once
+                docs[source] = read_devdata(devdata, source)
+            table = docs[source]
             row = table.get(rec["doc_id"])
             if row is None:
                 raise ValueError(f"{path}: {rec['doc_id']} is not in {SOURCES[source]}")

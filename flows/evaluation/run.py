@@ -58,8 +58,8 @@ def check_floors(scores: Mapping[str, Any], floors: Mapping[str, float]) -> list
     head = scores["summary"]
     out = []
     for key, floor in floors.items():
-        if key.startswith("_"):
-            continue
+        if key.startswith("_") or isinstance(floor, Mapping):
+            continue  # comments; the devdata floors are checked by flows.evaluation.report
         if key not in head:
             out.append(f"{key}: no such score (known: {', '.join(head)})")
         elif head[key] is None or head[key] < floor:
@@ -133,9 +133,16 @@ def _rows(scores: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-def render_markdown(scores: Mapping[str, Any], when: str) -> str:
+def render_markdown(
+    scores: Mapping[str, Any], when: str, devdata: Mapping[str, Any] | None = None
+) -> str:
+    from flows.evaluation.report import render_markdown as devdata_markdown
+
     lines = [
         "# Extraction evaluation",
+        "",
+        *([devdata_markdown(devdata, devdata.get("measured_on", when))] if devdata else []),
+        "## The five sample articles",
         "",
         f"Measured on {when} against the hand annotations in `tests/gold/` (guidelines:",
         "`docs/annotation.md`), running the real ingest, extraction and linking code.",
@@ -158,16 +165,40 @@ def render_markdown(scores: Mapping[str, Any], when: str) -> str:
     return "\n".join(lines)
 
 
+DEVDATA = REPO_ROOT.parent / "shared" / "devdata"
+DEVGOLD = REPO_ROOT / "tests" / "gold" / "devdata"
+
+
+def _devdata(when: str, devdata: Path = DEVDATA) -> dict[str, Any] | None:
+    """The per-kind scores on the devdata test split; without the devdata folder, the block
+    last committed in docs/evaluation.json (with the date it was measured on), if any."""
+    from flows.evaluation.report import devdata_block
+
+    if devdata.is_dir():
+        block = devdata_block(devdata, DEVGOLD, "test")
+        return {"measured_on": when, **block}
+    previous = REPO_ROOT / "docs" / "evaluation.json"
+    try:
+        return json.loads(previous.read_text(encoding="utf-8")).get("devdata")
+    except (OSError, ValueError):
+        return None
+
+
 def run(floor_path: Path = Path("tests/gold/floors.json"), write_docs: bool = True) -> int:
     """Evaluate, print a table, write docs/evaluation.{json,md}; 1 when a score is below its floor."""
     from rich.console import Console
     from rich.table import Table
+
+    from flows.evaluation import report
 
     scores = evaluate()
     when = dt.date.today().isoformat()
     floor_path = _resolve(floor_path)
     floors = json.loads(floor_path.read_text(encoding="utf-8")) if floor_path.is_file() else {}
     failures = check_floors(scores, floors)
+    devdata = _devdata(when)
+    if devdata is not None and DEVDATA.is_dir():
+        failures += report.check_floors(devdata, floors.get("devdata") or {})
     table = Table(title="Extraction against tests/gold")
     for col in ("area", "score", "value"):
         table.add_column(col)
@@ -175,12 +206,23 @@ def run(floor_path: Path = Path("tests/gold/floors.json"), write_docs: bool = Tr
         table.add_row(*row)
     console = Console()
     console.print(table)
+    if devdata is not None:
+        kinds = Table(title=f"Development data, {devdata['split']} split")
+        for col in ("text", "measure", "score", "target", "n"):
+            kinds.add_column(col)
+        for kind_row in report.rows(devdata):
+            kinds.add_row(*kind_row)
+        console.print(kinds)
     if write_docs:
         docs = REPO_ROOT / "docs"
         payload = {"measured_on": when, "command": COMMAND, **scores}
+        if devdata is not None:
+            payload["devdata"] = devdata
         text = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
         (docs / "evaluation.json").write_text(text, encoding="utf-8")
-        (docs / "evaluation.md").write_text(render_markdown(scores, when), encoding="utf-8")
+        (docs / "evaluation.md").write_text(
+            render_markdown(scores, when, devdata), encoding="utf-8"
+        )
     for msg in failures:
         console.print(f"[red]below floor[/red] {msg}")
     return 1 if failures else 0

