@@ -9,6 +9,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from flows.extract.mentions import unique_in_order
+from flows.extract.places import place_of
 from flows.model import ArticleExtraction, Mention
 from schemas.export import columns
 from schemas.vocab import CATEGORIES, outcome_rank
@@ -137,7 +138,7 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
     ev = ev.sort_values(["incident_key", "article_id", "char_start"], kind="stable").reset_index(
         drop=True
     )
-    for col in ("date_start", "date_end"):
+    for col in ("date_start", "date_end", "first_reported"):
         inc[col] = (
             pd.to_datetime(inc[col]).astype("datetime64[ns]")
             if len(inc)
@@ -266,6 +267,8 @@ def _incident(key: str, members: list[Mention]) -> dict:
     if outcomes & _CLEARING and not outcomes & _ESTABLISHING:
         status = "alleged"  # investigated and cleared ("no case to answer"), nothing established
     locations = Counter(m.location for m in members if m.location)
+    place = place_of(members)
+    reported = [m.reported for m in members if m.reported]
     article_ids = sorted({m.article_id for m in members})
     return {
         "incident_key": key,
@@ -274,8 +277,13 @@ def _incident(key: str, members: list[Mention]) -> dict:
         "date_end": pd.Timestamp(best.date_end) if best else pd.NaT,
         "date_precision": best.date_precision if best else "unknown",
         "date_text": best.date_text if best else None,
+        "first_reported": pd.Timestamp(min(reported)) if reported else pd.NaT,
         "police_forces": sorted(unique_in_order(f for m in members for f in m.police_forces)),
-        "location": min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None,
+        "location": place[0] or (
+            min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None
+        ),
+        "country": place[1],
+        "region": place[2],
         "subjects": subjects,
         "officers": officers,
         "outcome": top.outcome if top else None,

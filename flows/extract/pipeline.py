@@ -18,6 +18,7 @@ from flows.extract.continuation import (
     outcome_continuations,
 )
 from flows.extract.dates import infer_reference_date
+from flows.extract.enrich import enrich_article
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
 from flows.extract.linking import link_mentions
@@ -245,6 +246,7 @@ def _article_extraction(article, spans, police, candidates, processed) -> Articl
         join_continuations(ext.mentions, more)
         ext.mentions += more
     ext.mentions += [m for m in back if not any(m.char_start == x.char_start for x in more)]
+    enrich_article(article, spans, ext.mentions, ref, resolve_ref, source == "metadata")
     if ext.mentions:
         ext.protected = protected_names(article.text, spans)
     if not ext.mentions:
