@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.forces import canonical_force
+from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
 _CAP = r"(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
@@ -33,7 +33,7 @@ _AGENCY = re.compile(
     r"|(?P<service>Police Service|Police Force|Constabulary)"
     r"|(?P<police>Police Department|police department|Police Dept\.?|Police Dept|Department of Police|"
     r"Police|police|PD)"
-    r")(?![\w-])"
+    r")(?![\w-])(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Cc]ells?|[Cc]ar|[Vv]an|[Tt]ape)\b)"
 )
 _PLACE_KIND = re.compile(r"\b(?:County|Parish|Township|Borough|City|Village|Town)$")
 _NOT_PLACE_START = re.compile(
@@ -104,13 +104,32 @@ def is_fragment(name: str) -> bool:
     return not find_agencies(name)
 
 
+def article_agencies(text: str) -> list[str]:
+    """Every agency an article names, in order: gazetteer forces (unless inside a longer agency
+    name) and canonical agencies elsewhere."""
+    agencies = find_agencies(text)
+    found = [
+        (s, f)
+        for s, e, f in find_forces(text, True)
+        if canonical_force(f) == f and not any(a[0] < s and e <= a[1] for a in agencies)
+    ]
+    found += [(a[0], a[2]) for a in agencies]
+    return list(dict.fromkeys(f for _, f in sorted(found)))
+
+
 def canonical_agencies(names: list[str], sentence: str) -> list[str]:
     """A mention's forces: gazetteer forces unchanged, other names replaced by the canonical agencies
     named in its sentence, fragments dropped."""
-    found = [a[2] for a in find_agencies(sentence)]
+    agencies = find_agencies(sentence)
+    found = [a[2] for a in agencies]
+    inside = {  # 'South Wales Police' inside 'New South Wales Police' is not the Welsh force
+        f
+        for s, e, f in find_forces(sentence, True)
+        if any(a[0] < s and e <= a[1] for a in agencies)
+    }
     out: list[str] = []
     for name in names:
-        if canonical_force(name) == name or _ACRONYM.match(name):
+        if (canonical_force(name) == name and name not in inside) or _ACRONYM.match(name):
             out.append(name)
     for name in found:
         if name not in out:

@@ -24,10 +24,9 @@ import datetime as dt
 import re
 from collections import Counter
 
-from flows.extract.agencies import canonical_agencies, find_agencies
+from flows.extract.agencies import article_agencies, canonical_agencies, find_agencies
 from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
-from flows.extract.forces import canonical_force, find_forces
-from flows.extract.people import find_people, normalise_name
+from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
     UNHINTED_CITY_POPULATION,
     Place,
@@ -168,13 +167,15 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
 
 
 def _agencies(text: str, mentions: list[Mention]) -> None:
+    distinct = article_agencies(text)
     for m in mentions:
-        m.police_forces = canonical_agencies(m.police_forces, m.quote)
+        m.police_forces = [
+            f
+            for f in canonical_agencies(m.police_forces, m.quote)
+            if f in distinct or f in m.quote  # never a force read inside a longer agency name
+        ]
     if all(m.police_forces for m in mentions):
         return
-    named = [f for _, _, f in find_forces(text, True) if canonical_force(f) == f]
-    named += [a[2] for a in find_agencies(text)]
-    distinct = list(dict.fromkeys(named))
     if 1 <= len(distinct) <= 2:
         for m in mentions:
             if not m.police_forces:
@@ -231,14 +232,15 @@ def _places(text, spans, mentions, index, ents) -> None:
             if p.region:
                 regions[p.region] += 1
     article_locale = locale_country(text)
-    if article_locale and not countries:
-        countries[article_locale] += 1  # hints only: which Paris a US description means
-    per_sentence = {
-        j: _sentence_places(
-            text[spans[j][0] : spans[j][1]], ents[j], regions, countries, person_words
-        )
-        for j in order
-    }
+    hinted = set(countries) or ({article_locale} if article_locale else set())
+    per_sentence = {}
+    for j in order:
+        sentence = text[spans[j][0] : spans[j][1]]
+        found = _sentence_places(sentence, ents[j], regions, hinted, person_words)
+        if not found and not countries and article_locale:
+            # the locale words only chose between same-named cities ('Paris' in a US description)
+            found = _sentence_places(sentence, ents[j], regions, (), person_words)
+        per_sentence[j] = found
     lede = [p for j in order if j < LEDE_SENTENCES for p in per_sentence[j]]
     every = [p for j in order for p in per_sentence[j]]
     for m, j in zip(mentions, index, strict=True):
@@ -414,22 +416,6 @@ def _case_subject(text, spans, mentions, ents) -> None:
     for m in mentions:
         m.subjects = [name]
         m.link_keys = [*m.link_keys, f"subject:{normalise_name(name)}"]
-
-
-_LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*&)\s*$")
-
-
-def coordinated_roles(sentence: str, people: list[tuple[int, int, str, str]]):
-    """A name listed right after an officer ('officers Jeremy Doverspike and Dan Peck', 'constables
-    Amy Taylor and April Jones') is an officer too, whatever the words after the list say."""
-    out = list(people)
-    for i in range(1, len(out)):
-        prev, cur = out[i - 1], out[i]
-        if prev[3] == "officer" and cur[3] in ("subject", "other") and _LIST_JOIN.match(
-            sentence[prev[1] : cur[0]]
-        ):
-            out[i] = (cur[0], cur[1], cur[2], "officer")
-    return out
 
 
 def _harmed_here(m: Mention) -> bool:

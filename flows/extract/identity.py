@@ -359,7 +359,7 @@ def decide_person(
 ) -> ProtectedName | None:
     """Withhold (with a reason) or publish (None) one person of one article."""
     protected = []
-    if findings.child:
+    if findings.child and "officer" not in roles:  # an officer is an adult: the child is another
         protected.append(REASON_CHILD)
     if findings.sexual_victim:
         protected.append(f"{REASON_SEXUAL} [{findings.sexual_victim}]")
