@@ -24,7 +24,7 @@ import re
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
-_CAP = r"(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_CAP = r"(?!(?:State|Highway)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
 _PLACE = rf"(?P<place>{_CAP}(?: {_CAP}){{0,4}})"
 _AGENCY = re.compile(
     rf"\b{_PLACE}\s+(?:"
@@ -33,8 +33,11 @@ _AGENCY = re.compile(
     r"|(?P<service>Police Service|Police Force|Constabulary)"
     r"|(?P<police>Police Department|police department|Police Dept\.?|Police Dept|Department of Police|"
     r"Police|police|PD)"
+    r"|(?P<deputy>deput(?:y|ies))"
+    r"|(?P<officer>(?:police )?officers?)"
     r")(?![\w-])(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Cc]ells?|[Cc]ar|[Vv]an|[Tt]ape)\b)"
 )
+OFFICER_TOWN_POPULATION = 10_000  # 'Smith officers' is a name; 'Eagan officers' a town's police
 _PLACE_KIND = re.compile(r"\b(?:County|Parish|Township|Borough|City|Village|Town)$")
 _NOT_PLACE_START = re.compile(
     r"^(?:The|A|An|And|Of|In|On|At|By|To|From|With|When|While|After|Before|But|Two|Three|Several|"
@@ -55,14 +58,15 @@ def _place_suffix(words: list[str]) -> tuple[str, str | None, str | None] | None
             return cand, place.country, place.region
         if _PLACE_KIND.search(cand) and len(words) - i >= 2:
             inner = resolve(" ".join(words[i:-1]))
-            # counties share names across states (St. Louis County, MN and MO): no region from it
-            return cand, inner.country if inner else None, None
+            # counties share names across states (St. Louis County, MN and MO): no region from it;
+            # a county agency is American unless its county is a British place
+            return cand, "GB" if inner is not None and inner.country == "GB" else "US", None
     return None
 
 
 def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None, str]]:
     """(start, end, canonical name, country, region, place) of every non-UK agency named in `text`."""
-    out = []
+    out: list[tuple[int, int, str, str | None, str | None, str]] = []
     for m in _AGENCY.finditer(text):
         words = m.group("place").split(" ")
         hit = _place_suffix(words)
@@ -71,6 +75,27 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
         place, country, region = hit
         where = place
         start = m.start("place") + len(m.group("place")) - len(place)
+        if m.group("deputy") or m.group("officer"):
+            # 'a Charlevoix County deputy', 'a Boyne City officer': only a county's deputies and a
+            # US town's officers, never 'Smith officers'
+            county = place.endswith((" County", " Parish"))
+            if m.group("deputy"):
+                if not county:
+                    continue
+                name, country = f"{place} Sheriff's Office", country or "US"
+            else:
+                town = resolve(place)
+                if county or (
+                    town is not None
+                    and town.kind == "city"
+                    and town.country == "US"
+                    and (town.population >= OFFICER_TOWN_POPULATION or _PLACE_KIND.search(place))
+                ):
+                    name, country = f"{place} Police Department", "US"
+                else:
+                    continue
+            out.append((start, m.end(), name, country, region, where))
+            continue
         if m.group("sheriff"):
             kind = (m.group("sheriff_kind") or "").lower()
             if not place.endswith(" County") and not place.endswith(" Parish"):

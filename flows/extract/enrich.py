@@ -30,6 +30,7 @@ from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
     UNHINTED_CITY_POPULATION,
     Place,
+    _clean,
     dateline_places,
     entities,
     locale_country,
@@ -44,6 +45,7 @@ _PART_OF_PLACE = re.compile(
 )
 LEDE_SENTENCES = 3  # opening sentences whose places speak for the whole article
 CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated mention may take
+CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
 
 
@@ -94,6 +96,12 @@ def enrich_article(
         for m in mentions:
             m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
         _earliest_date_only(mentions)
+        _agencies(text, mentions, CASE_AGENCIES)
+        for m in mentions:
+            if m.country is None:  # the agencies now filled in say where
+                places = _agency_places(m.police_forces, (), ())
+                m.country = places[0].country if places else None
+                m.region = places[0].region if places else None
     if (case or len(mentions) == 1) and found is not None:
         _case_subject(text, spans, mentions, ents)
     _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
@@ -110,9 +118,10 @@ def _earliest_date_only(mentions: list[Mention]) -> None:
     ]
     if not dated:
         return
-    first = min(dated, key=lambda m: (m.date_start, m.date_end))
-    for m in dated:
-        if not (m.date_start <= first.date_end and first.date_start <= m.date_end):
+    spans = [(m, m.date_start, m.date_end) for m in dated if m.date_start and m.date_end]
+    _, first_start, first_end = min(spans, key=lambda x: (x[1], x[2]))
+    for m, start, end in spans:
+        if not (start <= first_end and first_start <= end):
             m.date_start = m.date_end = None
             m.date_precision, m.date_text = "unknown", None
 
@@ -166,7 +175,9 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
 # ---- agencies ----------------------------------------------------------------------------------
 
 
-def _agencies(text: str, mentions: list[Mention]) -> None:
+def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
+    """Canonical agencies per mention; a mention naming none takes the article's when it names at
+    most `limit` (one case's account may name every agency that took part)."""
     distinct = article_agencies(text)
     for m in mentions:
         m.police_forces = [
@@ -176,7 +187,7 @@ def _agencies(text: str, mentions: list[Mention]) -> None:
         ]
     if all(m.police_forces for m in mentions):
         return
-    if 1 <= len(distinct) <= 2:
+    if 1 <= len(distinct) <= limit:
         for m in mentions:
             if not m.police_forces:
                 m.police_forces = list(distinct)
@@ -190,11 +201,22 @@ def _sentence_places(
 ) -> list[Place]:
     out = [p for _, _, p in dateline_places(sentence)]
     for _, end, name, label in ents:
-        if label not in ("GPE", "LOC") or name in person_words:
+        if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
         if _PART_OF_PLACE.match(sentence, end):
             continue  # 'the Jordan neighborhood': a part of a city named after somewhere else
-        place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        place = None
+        if label in ("GPE", "LOC"):
+            place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        if place is None and hints_countries:
+            # 'Miami International Airport', 'Boulder Creek', 'Rancho Mirage' (tagged ORG): a
+            # town of the country the article is about, at the start of a facility's name
+            words = _clean(name).split()
+            for n in range(len(words), 0, -1):
+                cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
+                if cand is not None and cand.kind == "city" and (label != "ORG" or n == len(words)):
+                    place = cand
+                    break
         if place is not None:
             out.append(place)
     return out
@@ -274,6 +296,8 @@ def _kept(name: str, sentence: str, ents) -> bool:
         return True
     if find_agencies(name) or re.search(r"\b(?:County|Sheriff|Parish)\b", name):
         return False  # 'Crenshaw County Sheriff' is an agency, not a person
+    if " " in name.strip() and resolve_place(name) is not None:
+        return False  # 'Rancho Mirage', 'Colorado Springs': a town the rules took for a name
     at = sentence.find(name)
     if at < 0:
         return True
@@ -383,8 +407,11 @@ def _case_subject(text, spans, mentions, ents) -> None:
                 lab == "PERSON"
                 and re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", name)
                 and not any(name in o.split() for o in officer_words)
-                and len(re.findall(rf"\b{name}\b", text)) >= 2
-                and resolve_place(name) is None
+                and (
+                    len(re.findall(rf"\b{name}\b", text)) >= 2
+                    or re.search(rf"\b{name}\b", evidence)
+                )
+                and resolve_place(name, min_population=UNHINTED_CITY_POPULATION) is None
             ):
                 candidates.append(name)
     by_surname: dict[str, str] = {}

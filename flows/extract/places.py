@@ -133,6 +133,14 @@ def _city_region(city: dict[str, Any]) -> str | None:
     return None
 
 
+_ABBREVIATED = re.compile(r"^(st|ste|ft|mt)\.?(?= )")
+_EXPANSIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def _expand(m: re.Match) -> str:
+    return _EXPANSIONS[m.group(1)]
+
+
 def resolve(
     name: str,
     regions: Iterable[str] = (),
@@ -153,7 +161,7 @@ def resolve(
         return Place(clean, "region", cc, code)
     if clean in _us_abbreviations() and "." in clean:
         return Place(clean, "region", "US", _us_abbreviations()[clean])
-    cands = _cities().get(key)
+    cands = _cities().get(key) or _cities().get(_ABBREVIATED.sub(_expand, key))
     if not cands:
         return None
     regions, countries = set(regions), set(countries)
@@ -242,8 +250,8 @@ def pick_place(
     places: list[Place], forces: Iterable[str] = ()
 ) -> tuple[Place | None, str | None, str | None]:
     """(most specific place, country, region) of one incident's places and forces."""
-    force_cc = Counter()
-    force_region = Counter()
+    force_cc: Counter[str] = Counter()
+    force_region: Counter[str] = Counter()
     for f in forces:
         cc, region = force_place(f)
         if cc:

@@ -130,7 +130,9 @@ def country_name(code: str) -> str:
     import pycountry
 
     found = pycountry.countries.get(alpha_2=code)
-    return getattr(found, "common_name", None) or getattr(found, "name", code) if found else code
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or getattr(found, "name", code))
 
 
 def filter_options(records: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
