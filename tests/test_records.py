@@ -333,3 +333,37 @@ def test_same_case_decides_from_the_fields():
     assert not same_case([m(0, [], "US"), m(20, [], "GB")])
     assert not same_case([m(0, day=dt.date(2015, 1, 1)), m(20, day=dt.date(2021, 1, 1))])
     assert not same_case([m(0, ["Ann Lee"]), m(0, ["Bob Stone"])])  # one list sentence
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_year_uses_first_reported_when_the_date_is_unknown():
+    from flows.site.page import country_name, incident_year
+
+    assert (
+        incident_year({"date_start": pd.NaT, "first_reported": pd.Timestamp("2021-05-02")})
+        == "2021"
+    )
+    assert (
+        incident_year({"date_start": pd.Timestamp("2019-01-01"), "first_reported": pd.NaT})
+        == "2019"
+    )
+    assert incident_year({"date_start": pd.NaT, "first_reported": pd.NaT}) == ""
+    assert country_name("GB") == "United Kingdom" and country_name("ZZ") == "ZZ"
+
+
+def test_page_filters_by_country():
+    from flows.site.page import filter_options
+
+    records = [
+        {"c": ["excessive_force"], "f": [], "y": "2020", "k": "US"},
+        {"c": ["excessive_force"], "f": [], "y": "", "k": ""},
+    ]
+    options = filter_options(records)
+    assert options["countries"] == [("US", "United States (1)"), ("unknown", "unknown (1)")]
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "flows" / "site"
+    assert 'id="country"' in (root / "templates" / "release.html").read_text(encoding="utf-8")
+    assert "country.value" in (root / "static" / "page.js").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ field is measured on the documents that yield an incident (whether they do is th
   equals the page's month. `mpv_day` / `startribune_day`: the description published on its
   labelled date (the only date these records carry), the incident's day-precision date within one
   day of the label; `*_or_reported`: with `first_reported` standing in. `first_reported`: share of
-  all incidents measured here that carry it.
+  the incidents from documents with a publication date (MPV, Star Tribune, news gold) that carry it.
 - places: `city`: MPV, Star Tribune and 2020PB documents whose text names the labelled city:
   the incident's `location` names it. `country`: every incident of those, of IOPC (GB) and of the
   news gold (its `country`): `country` right; `country_where_given`: right among the incidents
@@ -246,7 +246,9 @@ def _dates(rows, results, news, news_results) -> dict[str, Any]:
             hit_or += any(b is not None and abs((b - label).days) <= 1 for _, b in days)
         d[f"{src}_day"] = _share(hit, total)
         d[f"{src}_day_or_reported"] = _share(hit_or, total)
-    every = [x for res in results.values() for v in res.values() for x in v["incidents"]]
+    every = [
+        x for src in ("mpv", "startribune") for v in results[src].values() for x in v["incidents"]
+    ]
     every += [x for v in news_results.values() for x in v["incidents"]]
     d["first_reported"] = _share(
         sum(_as_date(x.get("first_reported")) is not None for x in every), len(every)
