@@ -24,7 +24,7 @@ import re
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
-_CAP = r"(?!(?:State|Highway)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
+_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
 _PLACE = rf"(?P<place>{_CAP}(?: {_CAP}){{0,4}})"
 _AGENCY = re.compile(
     rf"\b{_PLACE}\s+(?:"

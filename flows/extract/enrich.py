@@ -45,6 +45,9 @@ _PART_OF_PLACE = re.compile(
 )
 LEDE_SENTENCES = 3  # opening sentences whose places speak for the whole article
 CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated mention may take
+# A single-case document (a case summary, a description of one death) is short; a longer news
+# article reporting several incidents is not merged from its fields alone.
+CASE_MAX_SENTENCES = 25
 CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
 
@@ -80,7 +83,7 @@ def enrich_article(
     for m in mentions:
         m.reported = reference
     index = [_sentence_index(spans, m.char_start) for m in mentions]
-    _agencies(text, mentions)
+    _agencies(text, mentions, 1)
     wanted = set(range(min(LEDE_SENTENCES, len(spans))))
     for j in index:
         if j is not None:
@@ -89,9 +92,10 @@ def enrich_article(
     found = entities([text[spans[j][0] : spans[j][1]] for j in order])
     ents = dict(zip(order, found or [[] for _ in order], strict=True))
     _places(text, spans, mentions, index, ents)
-    if found is not None:
+    short = len(spans) <= CASE_MAX_SENTENCES
+    if found is not None and short:
         _people(text, spans, mentions, index, ents)
-    case = same_case(mentions)
+    case = short and same_case(mentions)
     if case:
         for m in mentions:
             m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
@@ -102,9 +106,10 @@ def enrich_article(
                 places = _agency_places(m.police_forces, (), ())
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
-    if (case or len(mentions) == 1) and found is not None:
+    if (case or (short and len(mentions) == 1)) and found is not None:
         _case_subject(text, spans, mentions, ents)
-    _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+    if short:
+        _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
 
 
 # ---- dates -------------------------------------------------------------------------------------
@@ -271,6 +276,8 @@ def _places(text, spans, mentions, index, ents) -> None:
             own = per_sentence[j - 1]
         pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
         city, country, region = pick_place(pool, m.police_forces)
+        if not own:  # the location is a place the mention's own sentences name (linking joins
+            city = None  # keyless mentions naming one place), the country may come from the article
         if region is None and country:
             known = {r for r in regions if r.startswith(country + "-")}
             region = next(iter(known)) if len(known) == 1 else None
@@ -314,7 +321,7 @@ def _is_person(name: str, sentence: str, ents) -> bool:
     )
 
 
-def _people(text, spans, mentions, index, ents) -> None:
+def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
     """Subjects and officers checked against the trained entities; a mention naming nobody harmed
     takes the PERSON entities of its sentence that are neither officers nor speakers; a surname alone
     becomes the full name the article gives it."""
@@ -336,6 +343,7 @@ def _people(text, spans, mentions, index, ents) -> None:
                 full.setdefault(key.split()[-1], set()).add(name)
     for m, j in zip(mentions, index, strict=True):
         sentence_ents = ents.get(j, []) if j is not None else []
+        before = list(m.subjects)
         moved = [s for s in m.subjects if normalise_name(s) in listed]
         if moved:  # 'constables Amy Taylor and April Jones': both are officers, neither was harmed
             m.subjects = [s for s in m.subjects if s not in moved]
@@ -345,7 +353,7 @@ def _people(text, spans, mentions, index, ents) -> None:
         m.subjects = [s for s in m.subjects if _kept(s, m.quote, sentence_ents)]
         m.officers = [o for o in m.officers if _kept(o, m.quote, sentence_ents)]
         shared = sum(1 for x in mentions if x.char_start == m.char_start) > 1
-        if not m.subjects and j is not None and not shared:
+        if add and not m.subjects and j is not None and not shared:
             persons = [(s, e) for s, e, _, lab in sentence_ents if lab == "PERSON"]
             for _, _, name, role in find_people(m.quote, persons):
                 key = normalise_name(name)
@@ -362,10 +370,16 @@ def _people(text, spans, mentions, index, ents) -> None:
             names = full.get(normalise_name(s), set()) if " " not in s.strip() else set()
             expanded.append(next(iter(names)) if len(names) == 1 else s)
         m.subjects = list(dict.fromkeys(expanded))
+        # link keys only for people this pass added: the rules key (or deliberately do not key,
+        # as for a vigil) the people they found themselves
         have = {k.split(":", 1)[1] for k in m.link_keys if k.startswith("subject:")}
         m.link_keys = [
             *m.link_keys,
-            *(f"subject:{normalise_name(s)}" for s in m.subjects if normalise_name(s) not in have),
+            *(
+                f"subject:{normalise_name(s)}"
+                for s in m.subjects
+                if s not in before and normalise_name(s) not in have
+            ),
         ]
 
 
