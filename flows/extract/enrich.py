@@ -240,6 +240,7 @@ def _agency_places(forces: list[str], regions, countries) -> list[Place]:
 
 
 def _places(text, spans, mentions, index, ents) -> None:
+    short = len(spans) <= CASE_MAX_SENTENCES
     order = sorted(ents)
     person_words = frozenset(
         w for j in order for _, _, name, lab in ents[j] if lab == "PERSON" for w in name.split()
@@ -276,8 +277,11 @@ def _places(text, spans, mentions, index, ents) -> None:
             own = per_sentence[j - 1]
         pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
         city, country, region = pick_place(pool, m.police_forces)
-        if not own:  # the location is a place the mention's own sentences name (linking joins
-            city = None  # keyless mentions naming one place), the country may come from the article
+        if not own and not short:
+            # in a long article the location is a place the mention's own sentences name (linking
+            # joins keyless mentions naming one place); a short single-story document names its
+            # place once, in its opening sentences
+            city = None
         if region is None and country:
             known = {r for r in regions if r.startswith(country + "-")}
             region = next(iter(known)) if len(known) == 1 else None
