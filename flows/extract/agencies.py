@@ -67,7 +67,10 @@ def _place_suffix(words: list[str]) -> tuple[str, str | None, str | None] | None
 def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None, str]]:
     """(start, end, canonical name, country, region, place) of every non-UK agency named in `text`."""
     out: list[tuple[int, int, str, str | None, str | None, str]] = []
+    uk = [(s, e) for s, e, _ in find_forces(text, True)]
     for m in _AGENCY.finditer(text):
+        if any(s <= m.start() and m.end() <= e for s, e in uk if canonical_force(text[s:e])):
+            continue  # 'Cornwall Police' inside 'Devon and Cornwall Police': the gazetteer's
         words = m.group("place").split(" ")
         hit = _place_suffix(words)
         if hit is None:

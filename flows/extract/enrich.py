@@ -497,6 +497,13 @@ def same_case(mentions: list[Mention]) -> bool:
         for m in mentions
         if m.date_precision != "unknown" and m.date_start and m.date_end
     ]
+    forces = [set(m.police_forces) for m in mentions if m.police_forces]
+    if any(not (a & b) for a in forces for b in forces):
+        return False  # different agencies named: different cases
+    acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
+    acts = [a for a in acts if a]
+    if acts and not set.intersection(*acts) and not any(a & b for a in acts for b in acts if a is not b):
+        return False  # different acts and no person to tie them: separate incidents
     if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
         return False  # events too far apart to be one case told once
     if len({m.country for m in mentions if m.country}) > 1:
