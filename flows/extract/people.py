@@ -115,8 +115,9 @@ _SENTENCE_START_WORDS = frozenset(
 
 
 _TITLE_WORD = re.compile(
-    r"(Officer|Sergeant|Constable|Detective|Inspector|Superintendent|Deputy|Trooper|Commissioner|"
-    r"Chief|Assistant|Commander|Sheriff|Director|Mayor|Professor|Judge)\s+"
+    r"(?:(?:Senior|Leading|Probationary|Acting|First Class|Police)\s+)?"
+    r"(Officers?|Sergeants?|Constables?|Detectives?|Inspector|Superintendent|Deputy|Deputies|"
+    r"Troopers?|Commissioner|Chief|Assistant|Commander|Sheriff|Director|Mayor|Professor|Judge)\s+"
 )
 _COMMENT_TITLE_WORDS = {
     "Commissioner",
@@ -178,7 +179,25 @@ def find_people(
         if title and role in ("other", "subject", "perpetrator"):
             role = "commentator" if title.group(1) in _COMMENT_TITLE_WORDS else "officer"
         people.append((s, e, name, role))
-    return people
+    return coordinated_roles(text, people)
+
+
+_LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*&)\s*$")
+
+
+def coordinated_roles(sentence: str, people: list[tuple[int, int, str, str]]):
+    """A name listed right after an officer ('officers Jeremy Doverspike and Dan Peck', 'constables
+    Amy Taylor and April Jones') is an officer too, whatever the words after the list say."""
+    out = list(people)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if (
+            prev[3] == "officer"
+            and cur[3] in ("subject", "other")
+            and _LIST_JOIN.match(sentence[prev[1] : cur[0]])
+        ):
+            out[i] = (cur[0], cur[1], cur[2], "officer")
+    return out
 
 
 def _role(before: str, after: str, name: str) -> str:

