@@ -264,7 +264,7 @@ KILLED = (
 )
 
 
-def _run_killed_cycle(raw: Path, dataset: Path, sources: Path, cache: Path) -> str:
+def _run_killed_cycle(raw: Path, dataset: Path, sources: Path, cache: Path, log: Path) -> str:
     """Run one cycle in its own process and SIGKILL it once its release is being staged."""
     from prefect.settings import PREFECT_API_URL
 
@@ -273,31 +273,31 @@ def _run_killed_cycle(raw: Path, dataset: Path, sources: Path, cache: Path) -> s
         "PREFECT_API_URL": PREFECT_API_URL.value(),
         "PMD_PUBLISH_SLOWDOWN": SLOWDOWN,
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(raw), str(dataset), str(sources), str(cache)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and proc.poll() is None:
-            if any(p.name.startswith(STAGING_PREFIX) for p in dataset.iterdir()):
-                time.sleep(float(SLOWDOWN) * 2.5)  # a few files into the release
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-            time.sleep(0.02)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    # stderr to a file, not a pipe: Prefect's log lines can never block the child
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED, str(raw), str(dataset), str(sources), str(cache)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and proc.poll() is None:
+                if any(p.name.startswith(STAGING_PREFIX) for p in dataset.iterdir()):
+                    time.sleep(float(SLOWDOWN) * 2.5)  # a few files into the release
+                    os.kill(proc.pid, signal.SIGKILL)
+                    break
+                time.sleep(0.02)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     assert proc.returncode == -signal.SIGKILL, (
-        f"the cycle was not killed mid-publish (exit {proc.returncode}): {proc.stderr.read()[-3000:]}"
+        f"the cycle was not killed mid-publish (exit {proc.returncode}): {log.read_text()[-3000:]}"
     )
-    proc.stderr.close()
     left = sorted(p.name for p in dataset.iterdir() if p.name.startswith(STAGING_PREFIX))
     unlisted = [
         p.name
@@ -348,7 +348,7 @@ def test_twenty_scheduled_cycles_with_a_kill_and_a_quiet_day(prefect_harness, tm
         for cycle in range(CYCLES):
             server.release(plan[cycle])
             if cycle == KILLED_CYCLE:
-                _run_killed_cycle(raw, dataset, sources, cache)
+                _run_killed_cycle(raw, dataset, sources, cache, tmp_path / "killed.log")
                 continue
             result = scheduled_update(
                 raw_dir=raw, dataset_dir=dataset, sources_path=sources, cache_dir=cache
