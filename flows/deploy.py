@@ -20,8 +20,11 @@ def scheduled_update(
     dataset_dir: Path = settings.DATASET_DIR,
     collect: bool = True,
     sources_path: Path | None = None,
+    cache_dir: Path | None = settings.CACHE_DIR,
 ) -> dict[str, Any]:
-    """Collect from the configured feeds into raw/collected/, then run build_dataset."""
+    """Collect from the configured feeds into raw/collected/, then run build_dataset.
+
+    `cache_dir` holds the per-file result cache (None: extract every file on every run)."""
     report = None
     if collect:
         from flows.collect_flow import collect_flow
@@ -30,7 +33,11 @@ def scheduled_update(
         if sources_path is not None:
             kwargs["sources_path"] = Path(sources_path)
         report = collect_flow(**kwargs)
-    summary = build_dataset(raw_dir=Path(raw_dir), dataset_dir=Path(dataset_dir))
+    summary = build_dataset(
+        raw_dir=Path(raw_dir),
+        dataset_dir=Path(dataset_dir),
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+    )
     return {"collect": report.get("text") if isinstance(report, dict) else None, "build": summary}
 
 

@@ -292,6 +292,23 @@ def publish_release(
 # ---------------------------------------------------------------- the flow
 
 
+def published_originals(dataset_dir: Path, version: str | None) -> dict[str, str]:
+    """Content article_id -> the source_path release `version` published it with (not duplicates).
+
+    Read before the dataset lock: should another build publish meanwhile, its originals are not
+    seen, and a copy may at worst be chosen in path order, as without a previous release."""
+    if version is None:
+        return {}
+    import pyarrow.parquet as pq
+
+    path = dataset_dir / version / "articles.parquet"
+    if not path.exists():
+        return {}
+    table = pq.read_table(path, columns=["article_id", "source_path", "status"]).to_pandas()
+    table = table[table["status"] != "duplicate"]
+    return dict(zip(table["article_id"], table["source_path"], strict=True))
+
+
 def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -394,9 +411,19 @@ def build_dataset(
     lap("ingest_extract")
 
     ordered = [results[rel] for rel in files]
-    articles = dedupe_articles(a for r in ordered for a in r.articles)
+    file_of = {a.source_path: r.rel_path for r in ordered for a in r.articles}
+    articles = dedupe_articles(
+        (a for r in ordered for a in r.articles), published_originals(dataset_dir, started_from)
+    )
     live = {a.article_id for a in articles if a.status is None}
-    extractions = {x.article_id: x for r in ordered for x in r.extractions if x.article_id in live}
+    # Each live text's extraction comes from the file that keeps its content id.
+    kept_file = {a.article_id: file_of[a.source_path] for a in articles if a.status is None}
+    extractions = {
+        x.article_id: x
+        for r in ordered
+        for x in r.extractions
+        if kept_file.get(x.article_id) == r.rel_path
+    }
     spans = {k: v for r in ordered for k, v in r.spans.items() if k[0] in live}
     summary.words = sum(a.word_count for a in articles if a.status is None)
     incidents_k, evidence_k = link_incidents([extractions[k] for k in sorted(extractions)])

@@ -31,6 +31,22 @@ def test_second_copy_of_a_text_is_a_duplicate_of_the_first_in_path_order():
     assert out["c/bad.bin"].status == "quarantined"
 
 
+def test_a_published_original_stays_the_original_when_an_earlier_sorting_copy_arrives():
+    """A copy collected later must not take the content id from the file an earlier release
+    published with it (the scheduled soak met this: the original became a 'duplicate')."""
+    published = _article("northern-courier/story.html", "art_00000000000000aa")
+    copy = _article("capital-gazette/story.html", "art_00000000000000aa")
+    kept = {"art_00000000000000aa": "northern-courier/story.html"}
+    out = {x.source_path: x for x in dedupe_articles([published, copy], kept)}
+    assert out["northern-courier/story.html"].status is None
+    assert out["northern-courier/story.html"].article_id == "art_00000000000000aa"
+    assert out["capital-gazette/story.html"].status == "duplicate"
+    assert out["capital-gazette/story.html"].duplicate_of == "art_00000000000000aa"
+    # the published original gone: the first copy in path order takes over, as before
+    again = dedupe_articles([_article("capital-gazette/story.html", "art_00000000000000aa")], kept)
+    assert again[0].status is None
+
+
 def test_article_status_follows_final_evidence_and_inferred_dates():
     arts = [_article("x.txt", "art_0000000000000001"), _article("y.txt", "art_0000000000000002")]
     ev = pd.DataFrame({"incident_id": ["inc_000000000001"], "article_id": ["art_0000000000000001"]})

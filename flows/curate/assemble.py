@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -19,20 +19,29 @@ def _path_id(prefix: str, source_path: str) -> str:
     return "art_" + hashlib.sha256(f"{prefix}:{source_path}".encode()).hexdigest()[:16]
 
 
-def dedupe_articles(articles: Iterable[Article]) -> list[Article]:
-    """The first file (in source_path order) with a given text keeps the content id; later copies
-    become 'duplicate' rows with an id of their own, pointing at the first."""
+def dedupe_articles(
+    articles: Iterable[Article], published: Mapping[str, str] | None = None
+) -> list[Article]:
+    """The copy that keeps a text's content id: the file the previous release published with it
+    (`published`: content article_id -> source_path), when that file is still there; otherwise
+    the first file in source_path order. Other copies become 'duplicate' rows with an id of their
+    own, pointing at it. So a copy collected later never turns a published article into a
+    duplicate of itself, whatever its path."""
+    published = published or {}
+    ordered = sorted(articles, key=lambda a: a.source_path)
+    present = {(a.article_id, a.source_path) for a in ordered if a.status != "quarantined"}
     out: list[Article] = []
     first: dict[str, Article] = {}
-    for a in sorted(articles, key=lambda a: a.source_path):
-        if a.status == "quarantined":
+    for a in ordered:
+        if a.status != "quarantined" and a.article_id not in first:
+            kept = published.get(a.article_id)
+            if kept is None or (a.article_id, kept) not in present or kept == a.source_path:
+                first[a.article_id] = a
+    for a in ordered:
+        if a.status == "quarantined" or first.get(a.article_id) is a:
             out.append(a)
             continue
-        original = first.get(a.article_id)
-        if original is None:
-            first[a.article_id] = a
-            out.append(a)
-            continue
+        original = first[a.article_id]
         a.duplicate_of = original.article_id
         a.article_id = _path_id("duplicate", a.source_path)
         a.status = "duplicate"
