@@ -131,6 +131,8 @@ def test_empty_frames_are_typed_from_the_schema():
                 assert dtype == "bool", name
             elif arrow == "date32":
                 assert pd.api.types.is_datetime64_any_dtype(dtype), name
+            elif arrow == "float64":
+                assert dtype == "float64", name
             else:
                 assert dtype == "object", name
         assert conform(table, _float_frame(table)).dtypes.equals(frame.dtypes)
