@@ -122,8 +122,10 @@ def _changed_rows(table: str, old: pd.DataFrame, new: pd.DataFrame, key: str) ->
         name = c["name"]
         if name == key:
             continue
+        # A column the previous release's schema did not have compares as empty there.
+        before = o[name] if name in o.columns else pd.Series([None] * len(o), index=o.index)
         flags[name] = (
-            _comparable(o[name], c["arrow"]).to_numpy()
+            _comparable(before, c["arrow"]).to_numpy()
             != _comparable(n[name], c["arrow"]).to_numpy()
         )
     return pd.DataFrame(flags, index=pd.Index(common.to_numpy(), name=key))
@@ -137,9 +139,13 @@ def _incident_changes(old: pd.DataFrame, new: pd.DataFrame) -> list[dict[str, An
     o = old.set_index("incident_id")
     n = new.set_index("incident_id")
     out = []
+
+    def before(iid, col):
+        return json_value(o.at[iid, col]) if col in o.columns else None
+
     for iid, mask in rows.iterrows():  # only rows that changed: small
         fields = {
-            col: {"old": json_value(o.at[iid, col]), "new": json_value(n.at[iid, col])}
+            col: {"old": before(iid, col), "new": json_value(n.at[iid, col])}
             for col in mask.index[mask.to_numpy()]
         }
         out.append({"incident_id": str(iid), "fields": fields})
