@@ -38,6 +38,7 @@ from flows.extract.places import (
     pick_place,
 )
 from flows.extract.places import resolve as resolve_place
+from flows.extract.sentences import same_paragraph_back
 
 _PART_OF_PLACE = re.compile(
     r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
@@ -57,15 +58,6 @@ def _sentence_index(spans: list[tuple[int, int]], start: int) -> int | None:
         if s <= start < e:
             return j
     return None
-
-
-def _paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
-    out = []
-    for k in range(j - 1, max(-1, j - 1 - window), -1):
-        if "\n\n" in text[spans[k][1] : spans[k + 1][0]]:
-            break
-        out.append(k)
-    return out
 
 
 def enrich_article(
@@ -170,7 +162,7 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
     for m, j in zip(mentions, index, strict=True):
         if m.date_precision != "unknown" or j is None:
             continue
-        for k in _paragraph_back(text, spans, j, CONTEXT_WINDOW):
+        for k in same_paragraph_back(text, spans, j, CONTEXT_WINDOW):
             found = sentence_date(text[spans[k][0] : spans[k][1]], reference, from_metadata)
             if found:
                 _set_date(m, found)

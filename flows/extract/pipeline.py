@@ -28,7 +28,7 @@ from flows.extract.identity import protected_names
 from flows.extract.mentions import OVERSIGHT, SentenceContext, encounter_sentence
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import TRAINED_NAME, encounter_cues
-from flows.extract.sentences import split_sentences
+from flows.extract.sentences import same_paragraph_back, split_sentences
 from flows.extract.triggers import sentence_hits
 from flows.link.keys import link_mentions
 
@@ -182,18 +182,8 @@ def _carry_subjects(text, spans, sentence_of, mentions, officers) -> None:
                 break  # several people named: which one is meant is unclear
 
 
-def _same_paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
-    """Indexes of up to `window` sentences before sentence j, nearest first, stopping at a paragraph break."""
-    out = []
-    for k in range(j - 1, max(-1, j - 1 - window), -1):
-        if "\n\n" in text[spans[k][1] : spans[k + 1][0]]:
-            break
-        out.append(k)
-    return out
-
-
 def _police_earlier(text: str, spans, police: set[int], j: int, window: int) -> bool:
-    return any(k in police for k in _same_paragraph_back(text, spans, j, window))
+    return any(k in police for k in same_paragraph_back(text, spans, j, window))
 
 
 def _encounter_before(text: str, spans, police: set[int], j: int) -> bool:
@@ -201,7 +191,7 @@ def _encounter_before(text: str, spans, police: set[int], j: int) -> bool:
     window, _ = encounter_cues()
     return any(
         k in police and encounter_sentence(text[spans[k][0] : spans[k][1]])
-        for k in _same_paragraph_back(text, spans, j, window)
+        for k in same_paragraph_back(text, spans, j, window)
     )
 
 

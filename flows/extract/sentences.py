@@ -98,3 +98,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def same_paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
+    """Indexes of up to `window` sentences before sentence j, nearest first, stopping at a paragraph break."""
+    out = []
+    for k in range(j - 1, max(-1, j - 1 - window), -1):
+        if "\n\n" in text[spans[k][1] : spans[k + 1][0]]:
+            break
+        out.append(k)
+    return out
