@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from flows.core.model import ProtectedName
-from flows.extract.resources import TRAINED_NAME
+from flows.extract.resources import trained_ner
 
 RULES_DIR = Path(__file__).resolve().parent / "patterns"
 REASON_CHILD = "child involved in proceedings"
@@ -429,27 +429,13 @@ _NOT_PERSON_LABELS = frozenset(
 )
 
 
-@cache
-def _ner():
-    """The trained pipeline's entity recogniser, or None where it is not installed (fail closed)."""
-    import importlib.util
-
-    if importlib.util.find_spec(TRAINED_NAME) is None:
-        return None
-    import spacy
-
-    return spacy.load(
-        TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
-    )
-
-
 def _never_a_person(person: str, sentences: list[str]) -> bool:
     """True when the trained entities label the name only as a non-person (a place, a company).
 
     Without the trained pipeline, or when any mention is a PERSON or unlabelled, the name stays
     a person: this check can only stop an over-redaction, never publish a protected name.
     """
-    nlp = _ner()
+    nlp = trained_ner()
     if nlp is None:
         return False
     labels = set()

