@@ -102,6 +102,7 @@ def lexicon() -> dict[str, Any]:
         "undergo_verbs",
         "custody_nouns",
         "held_by_police",
+        "partitive_nouns",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -132,6 +133,7 @@ class PoliceFinder:
         self.lex = lexicon()
         self.they_are_police = they_are_police
         self.marked: set[int] = set()
+        self._busy: set[int] = set()  # partitive heads being resolved (parses can loop via conj)
         for span in doc.spans.get("forces", []):
             self.marked.update(range(span.start, span.end))
         for span in doc.spans.get("people", []):
@@ -178,10 +180,43 @@ class PoliceFinder:
             return (
                 True  # a name with a police title: "Police Chief Michael Brown", "Sergeant Ratana"
             )
+        if (
+            (word in self.lex["partitive_nouns"] or tok.like_num)
+            and tok.i not in self._busy
+            and self._of_police(tok, 0)
+        ):
+            return True  # "three of the officers", "one of the deputies", "a member of the force"
         need = self.lex["qualified_police_nouns"].get(word)
         return bool(need) and bool(
             mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
         )
+
+    def _of_police(self, tok: Token, depth: int) -> bool:
+        """The 'of' phrase of a partitive head is police ('three out of four of the officers')."""
+        if depth > 3:
+            return False
+        self._busy.add(tok.i)
+        try:
+            return self._of_police_inner(tok, depth)
+        finally:
+            self._busy.discard(tok.i)
+
+    def _of_police_inner(self, tok: Token, depth: int) -> bool:
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "out"):
+                continue
+            for g in prep.children:
+                if g.dep_ == "prep" and self._of_police(prep, depth + 1):
+                    return True
+                if g.dep_ != "pobj":
+                    continue
+                if self.is_police(g):
+                    return True
+                if (g.lower_ in self.lex["partitive_nouns"] or g.like_num) and self._of_police(
+                    g, depth + 1
+                ):
+                    return True
+        return False
 
     def is_police(self, tok: Token | None) -> bool:
         """The phrase headed by `tok` (or one of its conjuncts) is police."""

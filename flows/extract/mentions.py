@@ -136,11 +136,16 @@ OVERSIGHT = re.compile(
 )
 
 
+_AMBIGUOUS = frozenset({"deputy"})
+
+
 def police_tie(text: str) -> bool:
     """A police term that is not only police acting as investigators of someone else's crime."""
     if _MISCONDUCT_CONTEXT.search(text):
         return True
-    hits = list(police_regex().finditer(text))
+    # a bare "deputy" is police only when the parse says so ("a deputy shot him"); as a tie of
+    # context it is too often a political deputy ("Theresa May's de facto deputy")
+    hits = [h for h in police_regex().finditer(text) if h.group(0).lower() not in _AMBIGUOUS]
     if not hits:
         return False
     frames = [m.span() for m in _INVESTIGATOR.finditer(text)]
