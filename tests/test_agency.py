@@ -41,6 +41,13 @@ NOT_MISCONDUCT = {
         "PC Andrew Keane, an officer who died while commuting to work, was hit by a lorry on the A34."
     ),
     "officer_assaulted": "A man was found guilty of assaulting police officers outside a nightclub.",
+    # a political deputy is not police
+    "political_deputy": (
+        "The scandal over sexual harassment claims forced the resignation of the minister's "
+        "deputy in 2017."
+    ),
+    "one_of_the_officers_shot": "One of the officers was shot by a gunman who fled on foot.",
+    "fire_at_police_station": "The fire at the police station was started by a candle, police said.",
 }
 
 MISCONDUCT = {
@@ -67,6 +74,22 @@ MISCONDUCT = {
     "officers_fired_and_struck": "Officers fired several shots and struck Ramos, who died at the scene.",
     "police_fire_projectiles": "Police fire projectiles at protesters and discharge tear gas.",
     "perception_frame": "In this footage, police can be seen repeatedly punching a detained protester.",
+    # a sheriff's deputy, singular, is police
+    "deputy_shoots": "A deputy shot and killed a 40-year-old man during a traffic stop on Tuesday.",
+    "killed_by_titled_deputy": "After a short chase, Moreno was shot and killed by Deputy Alan Pierce.",
+    # partitive subjects: the police are in the "of" phrase
+    "two_of_the_officers_fire": (
+        "Hale raised the rifle towards the deputies, and two of the four officers opened fire, "
+        "killing him."
+    ),
+    "one_of_the_deputies": "Ruiz was shot to death by one of the deputies outside the trailer.",
+    "member_of_agency_officer": (
+        "A Department of Fish and Wildlife officer shot and killed him near the river."
+    ),
+    # the historical present of footage descriptions, which the parse often reads as nouns
+    "police_fire_present": "As the line advances, police fire on the protesters again.",
+    "police_pepper_spray_present": "Police pepper spray a crowd of marchers near 5th and Main.",
+    "officer_stomps": "An officer stomps on a protester who is lying under his shield.",
 }
 
 

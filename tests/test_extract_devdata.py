@@ -84,7 +84,9 @@ def mpv(nlp, devdata):
 def test_mpv_killings_by_police_yield_an_incident(mpv):
     rows, extractions = mpv
     found = sum(1 for e in extractions if e.mentions)
-    assert found >= 0.7 * len(rows), found  # measured 0.72 (0.66 before passive killings after an encounter)
+    assert found >= 0.7 * len(rows), (
+        found
+    )  # measured 0.72 (0.66 before passive killings after an encounter)
 
 
 def test_mpv_victim_named_in_a_neighbouring_sentence_is_the_subject(mpv):

@@ -275,8 +275,7 @@ def test_duplicates_across_batches():
     again = mark_duplicates_against(first, seen)  # same source paths: not duplicates of themselves
     assert [a.status for a in again] == [None, None]
     copy = [
-        dataclasses.replace(a, source_path="zz/copy.json#" + str(i))
-        for i, a in enumerate(first)
+        dataclasses.replace(a, source_path="zz/copy.json#" + str(i)) for i, a in enumerate(first)
     ]
     marked = mark_duplicates_against(copy, seen)
     assert [a.duplicate_of for a in marked] == ["json/list.json#1", "json/list.json#2"]

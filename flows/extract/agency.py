@@ -164,6 +164,13 @@ class PoliceFinder:
             return False
         if tok.i in self.marked or word in self.lex["police_nouns"]:
             return True
+        if (
+            word in self.lex["commit_verbs"]
+            or (tok.dep_ == "nsubj" and tok.head.i == tok.i + 1 and tok.is_lower)
+        ) and any(c.dep_ == "compound" and self.head_is_police(c) for c in tok.children):
+            # a verb, or the first word of a two-word verb, that the parse took for the head of a
+            # noun phrase: "an officer fires ...", "police pepper spray the crowd"
+            return True
         if word in self.lex["held_by_police"] and any(
             self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS
         ):
@@ -270,6 +277,11 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         subj = _child(verb, _SUBJ)
         if subj is not None:
             return subj, False
+        compounds = [c for c in verb.lefts if c.dep_ == "compound"]
+        if verb.dep_ == "ROOT" and compounds and compounds[-1].i == verb.i - 1:
+            # a verb the parse read as a noun's head: "police fire on the protesters", "police
+            # pepper spray the crowd": the first word of the phrase is the doer
+            return compounds[0], False
         psubj = _child(verb, _PASS_SUBJ)
         if psubj is not None:
             return psubj, True

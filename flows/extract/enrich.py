@@ -110,9 +110,7 @@ def enrich_article(
 def _earliest_date_only(mentions: list[Mention]) -> None:
     """In one case's account, a date that cannot be the earliest dated event's is a later step of
     the case (the arrest, the hearing, the finding): only the earliest is the incident's date."""
-    dated = [
-        m for m in mentions if m.date_precision != "unknown" and m.date_start and m.date_end
-    ]
+    dated = [m for m in mentions if m.date_precision != "unknown" and m.date_start and m.date_end]
     if not dated:
         return
     spans = [(m, m.date_start, m.date_end) for m in dated if m.date_start and m.date_end]
@@ -494,7 +492,11 @@ def same_case(mentions: list[Mention]) -> bool:
         return False  # different agencies named: different cases
     acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
     acts = [a for a in acts if a]
-    if acts and not set.intersection(*acts) and not any(a & b for a in acts for b in acts if a is not b):
+    if (
+        acts
+        and not set.intersection(*acts)
+        and not any(a & b for a in acts for b in acts if a is not b)
+    ):
         return False  # different acts and no person to tie them: separate incidents
     if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
         return False  # events too far apart to be one case told once

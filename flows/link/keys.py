@@ -288,9 +288,8 @@ def _incident(key: str, members: list[Mention]) -> dict:
         "date_text": best.date_text if best else None,
         "first_reported": pd.Timestamp(min(reported)) if reported else pd.NaT,
         "police_forces": sorted(unique_in_order(f for m in members for f in m.police_forces)),
-        "location": place[0] or (
-            min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None
-        ),
+        "location": place[0]
+        or (min(locations, key=lambda loc: (-locations[loc], loc)) if locations else None),
         "country": place[1],
         "region": place[2],
         "subjects": subjects,

@@ -18,7 +18,14 @@ SQLITE_NAME = "incidents.sqlite"
 DATASETTE_NAME = "datasette.json"
 # Tables whose foreign keys point elsewhere are created last.
 CREATE_ORDER = ("incidents", "articles", "evidence")
-SQL_TYPES = {"string": str, "int64": int, "float64": float, "bool": int, "date32": str, "list<string>": str}
+SQL_TYPES = {
+    "string": str,
+    "int64": int,
+    "float64": float,
+    "bool": int,
+    "date32": str,
+    "list<string>": str,
+}
 FTS_COLUMNS = {"incidents": ["title"], "evidence": ["quote"]}
 TABLE_TITLES = {
     "incidents": "Incidents",
