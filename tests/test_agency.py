@@ -90,6 +90,9 @@ MISCONDUCT = {
     "police_fire_present": "As the line advances, police fire on the protesters again.",
     "police_pepper_spray_present": "Police pepper spray a crowd of marchers near 5th and Main.",
     "officer_stomps": "An officer stomps on a protester who is lying under his shield.",
+    "officer_throws": "As she tries to stand, an officer throws her to the pavement.",
+    "officer_slaps": "The officer slaps the phone out of the man's hand and shoves him back.",
+    "pd_shoots": "Lakeview PD shoot a man in the face with a bean bag round.",
 }
 
 
