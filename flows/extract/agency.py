@@ -172,6 +172,10 @@ class PoliceFinder:
             # noun phrase: "an officer fires ...", "police pepper spray the crowd"
             return True
         if word in self.lex["held_by_police"] and any(
+            c.dep_ == "acl" and self.is_police(_by_agent(c)) for c in tok.children
+        ):
+            return True  # "the car driven by the officer"
+        if word in self.lex["held_by_police"] and any(
             self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS
         ):
             return True  # "in his police cell", "in a police van"

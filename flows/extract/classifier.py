@@ -60,6 +60,8 @@ class MisconductClassifier:
     alone_threshold: float
     article_threshold: float
     meta: dict
+    # the best window of an article at or above this makes it a case report (`case_report`)
+    context_threshold: float = 1.0
 
     def score(self, texts: Iterable[str], batch_size: int = 256) -> list[float]:
         """P(misconduct) of each text."""
@@ -95,7 +97,7 @@ def validate_meta(meta: dict) -> None:
     if labels != set(LABELS):
         problems.append(f"labels {sorted(labels)} are not {sorted(LABELS)}")
     pmd = meta.get("pmd") or {}
-    for key in ("threshold", "alone_threshold", "article_threshold"):
+    for key in ("threshold", "alone_threshold", "article_threshold", "context_threshold"):
         value = pmd.get(key)
         if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
             problems.append(f"pmd.{key} missing or not in [0, 1]")
@@ -121,6 +123,7 @@ def load_classifier(path: Path | None = None) -> MisconductClassifier:
         alone_threshold=float(pmd["alone_threshold"]),
         article_threshold=float(pmd["article_threshold"]),
         meta=meta,
+        context_threshold=float(pmd["context_threshold"]),
     )
 
 
@@ -173,6 +176,17 @@ def score_windows(nlp: Language, texts: list[str]) -> list[float | None]:
         return [None] * len(texts)
     pipe: ClassifierComponent = nlp.get_pipe(COMPONENT)  # type: ignore[assignment]
     return [round(s, 4) for s in pipe.score(texts)]
+
+
+def case_report(nlp: Language, article_scores: Sequence[float | None]) -> bool:
+    """The article reads as a report of a police case (its best candidate window scores at least
+    the classifier's `context_threshold`): the context an oversight body's summary gives, in which
+    a death or injury after police contact is an incident without the oversight body named."""
+    if not nlp.has_pipe(COMPONENT):
+        return False
+    best = max((s for s in article_scores if s is not None), default=None)
+    pipe: ClassifierComponent = nlp.get_pipe(COMPONENT)  # type: ignore[assignment]
+    return best is not None and best >= pipe.classifier.context_threshold
 
 
 def classified_mentions(
