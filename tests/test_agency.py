@@ -48,6 +48,14 @@ NOT_MISCONDUCT = {
     ),
     "one_of_the_officers_shot": "One of the officers was shot by a gunman who fled on foot.",
     "fire_at_police_station": "The fire at the police station was started by a candle, police said.",
+    # the police officer is the one who died or was hurt
+    "had_an_officer_shot": "The inspector told reporters: 'We had a colleague shot in Leeds last night.",
+    "officer_possessive_death": (
+        "Detectives searched two addresses in Luton on Sunday following Constable Reid's death."
+    ),
+    "tributes_since_his_death": (
+        "Tributes have poured in for the popular sergeant since his death, including from the mayor."
+    ),
 }
 
 MISCONDUCT = {
@@ -93,6 +101,10 @@ MISCONDUCT = {
     "officer_throws": "As she tries to stand, an officer throws her to the pavement.",
     "officer_slaps": "The officer slaps the phone out of the man's hand and shoves him back.",
     "pd_shoots": "Lakeview PD shoot a man in the face with a bean bag round.",
+    "officers_killing_of": "The officer's killing of an unarmed teenager sparked a week of protests.",
+    "struck_by_car_driven_by_officer": (
+        "A cyclist was struck by a car driven by an off-duty officer and died at the scene."
+    ),
 }
 
 

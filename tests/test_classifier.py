@@ -31,6 +31,7 @@ def test_committed_model_is_small_valid_and_carries_its_card():
     assert clf.meta["version"] == MODEL_VERSION
     assert 0.0 < clf.threshold < 1.0 and clf.threshold <= clf.alone_threshold <= 1.0
     assert 0.0 < clf.article_threshold <= 1.0
+    assert 0.0 < clf.oversight_floor < clf.context_threshold <= 1.0
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
     assert size < 5_000_000
     card = (MODEL_DIR / "README.md").read_text(encoding="utf-8")
@@ -121,6 +122,46 @@ def test_without_the_classifier_the_rules_decide_alone():
     text = "An officer was sacked after punching a handcuffed man in a police cell in Hull."
     (x,) = extract_articles([_article(text)], rules_only)
     assert all(m.classifier_score is None for m in x.mentions)
+
+
+CASE_REPORT = (
+    "A detainee sustained a serious injury to his hand after his arrest for a public order "
+    "offence. He was handcuffed and placed inside a police van, and the cage door was closed on "
+    "his fingers."
+)
+
+
+def test_a_case_report_makes_an_injury_in_police_hands_an_incident(nlp):
+    """No oversight body is named, but the article reads as a police case (best window at or
+    above the model's context_threshold): the injury in custody is evidence."""
+    from flows.extract import extract_articles
+    from flows.extract.classifier import oversight_context
+
+    (x,) = extract_articles([_article(CASE_REPORT)], nlp)
+    assert x.mentions
+    assert (
+        max(m.classifier_score or 0 for m in x.mentions) >= committed_classifier().context_threshold
+    )
+    rules_only = spacy.blank("en")
+    assert not oversight_context(rules_only, [0.99], False)  # no classifier: only a named body
+    assert oversight_context(rules_only, [0.0], True)
+
+
+def test_police_news_of_a_death_is_not_a_case_report(nlp):
+    from flows.extract import extract_articles
+    from flows.extract.classifier import oversight_context
+
+    text = (
+        "Police were called to a house in Leeds on Sunday morning where a man was found dead. "
+        "Detectives are treating the death as unexplained and a post-mortem examination will "
+        "take place."
+    )
+    (x,) = extract_articles([_article(text)], nlp)
+    assert not x.mentions
+    clf = committed_classifier()
+    # the watchdog named in an article the classifier scores as police news is no case report
+    assert not oversight_context(nlp, [clf.oversight_floor / 2], True)
+    assert oversight_context(nlp, [clf.context_threshold], False)
 
 
 @pytest.mark.slow

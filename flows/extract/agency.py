@@ -36,6 +36,7 @@ AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
 # a passive act with nobody named as its doer ("the couple were attacked", "he was shot and killed"):
 # police did it only if the text shows them confronting the person (flows/extract/mentions.py)
 NO_AGENT = "no_agent"
+_HAVE_GET = frozenset(("have", "has", "had", "having", "get", "got", "gets", "getting"))
 _IRREGULAR_PARTICIPLES = frozenset(
     (
         "shot",
@@ -103,6 +104,7 @@ def lexicon() -> dict[str, Any]:
         "custody_nouns",
         "held_by_police",
         "partitive_nouns",
+        "undergo_nouns",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -340,6 +342,18 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
     return UNKNOWN if _pronoun(resolve_relative(doer, police.lex), police.lex) else OTHER
 
 
+def _had_done_to(verb: Token) -> bool:
+    """'had/got X shot': a participle with no object under have/get, whose noun phrase is the one
+    it happened to (the parse often reads the noun as the participle's subject)."""
+    return (
+        verb.head is not verb
+        and verb.head.lower_ in _HAVE_GET
+        and verb.dep_ in ("ccomp", "xcomp", "oprd", "acl")
+        and _child(verb, ("dobj",)) is None
+        and (verb.lower_ in _IRREGULAR_PARTICIPLES or verb.lower_.endswith(("ed", "en")))
+    )
+
+
 def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     """`charged`: the act is a charge, conviction or sanction ("was convicted", "was sacked"): the one
     charged is the doer of the offence."""
@@ -360,6 +374,10 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         ):
             return OTHER  # "the couple died within 18 hours": nobody police in the clause
         return UNKNOWN
+    if _had_done_to(verb):
+        subj = _child(verb, _SUBJ) or _child(verb.head, ("dobj",))
+        if subj is not None and police.is_police(subj):
+            return PATIENT  # "we had a police officer shot": the experiencer 'have' frame
     by = _by_agent(verb)
     if by is None and verb.dep_ == "conj":
         by = _by_agent(
@@ -425,8 +443,29 @@ def _doer_of_frame(gov: Token, police: PoliceFinder) -> str:
     return UNKNOWN if _pronoun(resolve_relative(doer, lex), lex) else OTHER
 
 
+def _possessor_is_police(noun: Token, police: PoliceFinder) -> bool:
+    """'Sergeant X's death', or 'his death' after police named earlier in the sentence."""
+    poss = _child(noun, ("poss",))
+    if poss is None:
+        return False
+    if poss.lower_ in ("his", "her", "their"):
+        for t in reversed(noun.doc[: poss.i]):
+            if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and t.lower_ not in police.lex[
+                "pronouns"
+            ]:
+                return police.head_is_police(t)
+        return False
+    return police.is_police(poss)
+
+
 def noun_role(noun: Token, police: PoliceFinder) -> str:
     lex = police.lex
+    if (
+        noun.lower_ in lex["undergo_nouns"]
+        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+        and _possessor_is_police(noun, police)
+    ):
+        return PATIENT  # "following Sergeant X's death", "tributes to the sergeant since his death"
     if any(police.head_is_police(c) for c in noun.children if c.dep_ in _MODIFIERS):
         return AGENT  # "a fatal police shooting", "the officer's assault"
     by = _by_agent(noun)

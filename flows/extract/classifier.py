@@ -62,6 +62,7 @@ class MisconductClassifier:
     meta: dict
     # the best window of an article at or above this makes it a case report (`case_report`)
     context_threshold: float = 1.0
+    oversight_floor: float = 0.0
 
     def score(self, texts: Iterable[str], batch_size: int = 256) -> list[float]:
         """P(misconduct) of each text."""
@@ -97,7 +98,13 @@ def validate_meta(meta: dict) -> None:
     if labels != set(LABELS):
         problems.append(f"labels {sorted(labels)} are not {sorted(LABELS)}")
     pmd = meta.get("pmd") or {}
-    for key in ("threshold", "alone_threshold", "article_threshold", "context_threshold"):
+    for key in (
+        "threshold",
+        "alone_threshold",
+        "article_threshold",
+        "context_threshold",
+        "oversight_floor",
+    ):
         value = pmd.get(key)
         if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
             problems.append(f"pmd.{key} missing or not in [0, 1]")
@@ -124,6 +131,7 @@ def load_classifier(path: Path | None = None) -> MisconductClassifier:
         article_threshold=float(pmd["article_threshold"]),
         meta=meta,
         context_threshold=float(pmd["context_threshold"]),
+        oversight_floor=float(pmd["oversight_floor"]),
     )
 
 
@@ -178,15 +186,21 @@ def score_windows(nlp: Language, texts: list[str]) -> list[float | None]:
     return [round(s, 4) for s in pipe.score(texts)]
 
 
-def case_report(nlp: Language, article_scores: Sequence[float | None]) -> bool:
-    """The article reads as a report of a police case (its best candidate window scores at least
-    the classifier's `context_threshold`): the context an oversight body's summary gives, in which
-    a death or injury after police contact is an incident without the oversight body named."""
-    if not nlp.has_pipe(COMPONENT):
-        return False
+def oversight_context(
+    nlp: Language, article_scores: Sequence[float | None], oversight_named: bool
+) -> bool:
+    """Is the article a report of a police case, in which a death or injury after police contact
+    is an incident? Yes when its best candidate window reaches the classifier's
+    `context_threshold` (an oversight body's summary, whether or not it names the body), or when
+    it names an oversight body (`oversight_named`) and its best window reaches
+    `oversight_floor` (an officer murdered by a detainee is not a case against the police, even
+    when the watchdog looks at it). Without the classifier, naming the body decides."""
     best = max((s for s in article_scores if s is not None), default=None)
+    if not nlp.has_pipe(COMPONENT) or best is None:
+        return oversight_named
     pipe: ClassifierComponent = nlp.get_pipe(COMPONENT)  # type: ignore[assignment]
-    return best is not None and best >= pipe.classifier.context_threshold
+    clf = pipe.classifier
+    return best >= clf.context_threshold or (oversight_named and best >= clf.oversight_floor)
 
 
 def classified_mentions(

@@ -14,7 +14,12 @@ from spacy.language import Language
 from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.classifier import COMPONENT as CLASSIFIER
-from flows.extract.classifier import case_report, classified_mentions, score_windows, window_text
+from flows.extract.classifier import (
+    classified_mentions,
+    oversight_context,
+    score_windows,
+    window_text,
+)
 from flows.extract.components import CONTEXT_KEY
 from flows.extract.continuation import (
     back_reference_continuations,
@@ -271,8 +276,8 @@ def _article_extraction(
     last_mention_sentence = -10
     sentence_of: list[int] = []
     article_scores = [next(scores) for _ in candidates]
-    oversight = bool(candidates) and (
-        bool(OVERSIGHT.search(article.text)) or case_report(nlp, article_scores)
+    oversight = bool(candidates) and oversight_context(
+        nlp, article_scores, bool(OVERSIGHT.search(article.text))
     )
     for (j, near), score in zip(candidates, article_scores, strict=True):
         doc = next(processed)
