@@ -48,6 +48,11 @@ NOT_MISCONDUCT = {
     ),
     "one_of_the_officers_shot": "One of the officers was shot by a gunman who fled on foot.",
     "fire_at_police_station": "The fire at the police station was started by a candle, police said.",
+    # 'he' is the partner named before, not the police called
+    "he_is_not_the_police": (
+        "My ex-partner had a knife, so my friend called the police, and before the police came "
+        "he punched me in the face."
+    ),
     # the police officer is the one who died or was hurt
     "had_an_officer_shot": "The inspector told reporters: 'We had a colleague shot in Leeds last night.",
     "officer_possessive_death": (
@@ -101,6 +106,10 @@ MISCONDUCT = {
     "officer_throws": "As she tries to stand, an officer throws her to the pavement.",
     "officer_slaps": "The officer slaps the phone out of the man's hand and shoves him back.",
     "pd_shoots": "Lakeview PD shoot a man in the face with a bean bag round.",
+    "arriving_deputies": "Arriving deputies shot Moore after he raised a rifle at them.",
+    "he_after_the_officer": (
+        "The officer chased the teenager down an alley before he tackled him to the ground."
+    ),
     "officers_killing_of": "The officer's killing of an unarmed teenager sparked a week of protests.",
     "struck_by_car_driven_by_officer": (
         "A cyclist was struck by a car driven by an off-duty officer and died at the scene."

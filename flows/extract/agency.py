@@ -282,6 +282,9 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         seen += 1
         subj = _child(verb, _SUBJ)
         if subj is not None:
+            if subj.dep_ == "csubj" and _child(subj, ("dobj",)) is not None:
+                # "Arriving deputies shot him": a participle read as a clausal subject
+                return _child(subj, ("dobj",)), False
             return subj, False
         compounds = [c for c in verb.lefts if c.dep_ == "compound"]
         if verb.dep_ == "ROOT" and compounds and compounds[-1].i == verb.i - 1:
@@ -310,6 +313,21 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             return verb.head, _is_passive(verb)
         return None, False
     return None, False
+
+
+def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
+    """The subject 'he'/'she' most likely refers to: the nearest earlier subject of the sentence
+    that is a noun and can be singular (a subject keeps being talked about; 'the police' and
+    plural nouns cannot be 'he'). None for other pronouns or when there is none."""
+    if pron.lower_ not in ("he", "she"):
+        return None
+    for t in reversed(pron.doc[: pron.i]):
+        if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in lex["pronouns"]:
+            continue
+        if t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title):
+            continue
+        return t
+    return None
 
 
 def _pronoun(tok: Token, lex: dict[str, Any]) -> bool:
@@ -402,7 +420,10 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         if police.is_police(head):
             return AGENT
         if _pronoun(head, lex):
-            return UNKNOWN
+            antecedent = _singular_antecedent(head, lex)
+            if antecedent is None:
+                return UNKNOWN
+            return AGENT if police.is_police(antecedent) else OTHER
         return OTHER
     obj = _child(verb, ("dobj",))
     if obj is not None and police.is_police(obj):
@@ -450,9 +471,10 @@ def _possessor_is_police(noun: Token, police: PoliceFinder) -> bool:
         return False
     if poss.lower_ in ("his", "her", "their"):
         for t in reversed(noun.doc[: poss.i]):
-            if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and t.lower_ not in police.lex[
-                "pronouns"
-            ]:
+            if (
+                t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+                and t.lower_ not in police.lex["pronouns"]
+            ):
                 return police.head_is_police(t)
         return False
     return police.is_police(poss)
