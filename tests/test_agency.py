@@ -106,6 +106,9 @@ MISCONDUCT = {
     "officer_throws": "As she tries to stand, an officer throws her to the pavement.",
     "officer_slaps": "The officer slaps the phone out of the man's hand and shoves him back.",
     "pd_shoots": "Lakeview PD shoot a man in the face with a bean bag round.",
+    "officers_with_mc_names": (
+        "Officers Bryan McKenna and Carl DeLuca shot and killed her when she raised a gun."
+    ),
     "arriving_deputies": "Arriving deputies shot Moore after he raised a rifle at them.",
     "he_after_the_officer": (
         "The officer chased the teenager down an alley before he tackled him to the ground."

@@ -121,6 +121,11 @@ def lexicon() -> dict[str, Any]:
     return out
 
 
+def _capitalised(tok: Token) -> bool:
+    """A capitalised word: 'Garza', and 'McKinley' or 'DeShawn' (which str.istitle refuses)."""
+    return tok.text[:1].isupper() and not tok.is_upper or tok.is_title
+
+
 class PoliceFinder:
     """Is this token (the head of a noun phrase) the police? Police nouns, forces and named officers."""
 
@@ -143,7 +148,7 @@ class PoliceFinder:
                 self.marked.update(range(span.start, span.end))
         if is_officer_name:
             for tok in doc:
-                if tok.is_title and tok.i not in self.marked and is_officer_name(tok.text):
+                if _capitalised(tok) and tok.i not in self.marked and is_officer_name(tok.text):
                     self.marked.add(tok.i)
 
     def _they(self, tok: Token) -> bool:
@@ -182,7 +187,7 @@ class PoliceFinder:
         ):
             return True  # "in his police cell", "in a police van"
         if (
-            tok.is_title
+            _capitalised(tok)
             and tok.i > 0
             and any(
                 c.dep_ == "compound"
