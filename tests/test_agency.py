@@ -53,6 +53,11 @@ NOT_MISCONDUCT = {
         "My ex-partner had a knife, so my friend called the police, and before the police came "
         "he punched me in the face."
     ),
+    # an elliptical passive: the officer speaks about a woman who was shot
+    "when_shot": (
+        "A bus driver was wounded on her route on Monday. An officer at the scene says she was at "
+        "work, in full uniform, when shot."
+    ),
     # the police officer is the one who died or was hurt
     "had_an_officer_shot": "The inspector told reporters: 'We had a colleague shot in Leeds last night.",
     "officer_possessive_death": (

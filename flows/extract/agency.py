@@ -36,6 +36,7 @@ AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
 # a passive act with nobody named as its doer ("the couple were attacked", "he was shot and killed"):
 # police did it only if the text shows them confronting the person (flows/extract/mentions.py)
 NO_AGENT = "no_agent"
+_ELLIPTIC_MARKS = frozenset(("when", "while", "if", "once", "after", "before", "until", "unless"))
 _HAVE_GET = frozenset(("have", "has", "had", "having", "get", "got", "gets", "getting"))
 _IRREGULAR_PARTICIPLES = frozenset(
     (
@@ -270,6 +271,18 @@ def _by_agent(tok: Token) -> Token | None:
 def _is_passive(tok: Token) -> bool:
     if any(c.dep_ in (*_PASS_SUBJ, "auxpass") for c in tok.children):
         return True
+    participle = (
+        tok.tag_ == "VBN"
+        or tok.lower_.endswith(("ed", "en"))
+        or tok.lower_ in _IRREGULAR_PARTICIPLES
+    )
+    if (
+        tok.dep_ == "advcl"
+        and participle
+        and any(c.dep_ in ("mark", "advmod") and c.lower_ in _ELLIPTIC_MARKS for c in tok.children)
+        and not any(c.dep_ in (*_SUBJ, "aux", "dobj") for c in tok.children)
+    ):
+        return True  # "she was in uniform when shot": an elliptical passive
     # "a man shot by police", "left dead": a participle modifying a noun
     if tok.dep_ != "acl" or any(c.dep_ in _SUBJ for c in tok.children):
         return False
