@@ -39,6 +39,7 @@ from flows.extract.places import (
 )
 from flows.extract.places import resolve as resolve_place
 from flows.extract.sentences import same_paragraph_back
+from flows.extract.victims import analyse, harmed_person
 
 _PART_OF_PLACE = re.compile(
     r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
@@ -49,6 +50,9 @@ CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated men
 # A single-case document (a case summary, a description of one death) is short; a longer news
 # article reporting several incidents is not merged from its fields alone.
 CASE_MAX_SENTENCES = 25
+# A description of one death or one encounter (MPV, a newsroom narrative): its mentions that name
+# nobody harmed take the person its parse shows harmed, even when they are not linked as one case.
+DESCRIPTION_SENTENCES = 10
 CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
 
@@ -98,7 +102,10 @@ def enrich_article(
                 places = _agency_places(m.police_forces, (), ())
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
-    if (case or (short and len(mentions) == 1)) and found is not None:
+    one = case or (short and len(mentions) == 1)
+    if found is not None and (one or len(spans) <= DESCRIPTION_SENTENCES):
+        _parsed_subject(text, mentions, fill_only=not one)
+    if one and found is not None:
         _case_subject(text, spans, mentions, ents)
     if short:
         _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
@@ -455,6 +462,43 @@ def _case_subject(text, spans, mentions, ents) -> None:
         m.link_keys = [*m.link_keys, f"subject:{normalise_name(name)}"]
 
 
+def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False) -> None:
+    """One case's account: the person the whole document's parse shows harmed (`victims.py`) is its
+    subject, and the rules' subjects that the parse shows as officers, speakers or no name at all
+    (a motel, a town, a bureau) are dropped. With `fill_only` (a short description whose mentions
+    are not one case) only the mentions left naming nobody take that person."""
+    from flows.extract.resources import trained_parser
+
+    nlp = trained_parser()
+    if nlp is None:
+        return
+    doc = nlp(text)
+    officers = {normalise_name(o) for m in mentions for o in m.officers}
+    people = analyse(doc, officers)
+    top = harmed_person(people)
+    for m in mentions:
+        kept = []
+        for s in m.subjects:
+            p = people.get(surname(s).lower())
+            if p is not None and not p.eligible:
+                continue  # an officer or a speaker named near the act
+            if p is None and top is not None and not _PSEUDONYM.match(normalise_name(s)):
+                continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
+            kept.append(s)
+        if (
+            top is not None
+            and top.surname.lower() not in {surname(s).lower() for s in kept}
+            and not (fill_only and (kept or not top.harmed))
+        ):
+            kept = [top.full, *kept]
+        gone = {f"subject:{normalise_name(s)}" for s in m.subjects if s not in kept}
+        new = [s for s in kept if s not in m.subjects and len(s.split()) >= 2]
+        m.subjects = kept
+        m.link_keys = [k for k in m.link_keys if k not in gone] + [
+            f"subject:{normalise_name(s)}" for s in new
+        ]
+
+
 def _harmed_here(m: Mention) -> bool:
     """The mention reports a person harmed (a death, force, a shooting), not only an opinion."""
     return bool(set(m.categories) & {"death_following_police_contact", "excessive_force"})
@@ -494,7 +538,11 @@ def same_case(mentions: list[Mention]) -> bool:
         return False  # different agencies named: different cases
     acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
     acts = [a for a in acts if a]
-    if acts and not set.intersection(*acts) and not any(a & b for a in acts for b in acts if a is not b):
+    if (
+        acts
+        and not set.intersection(*acts)
+        and not any(a & b for a in acts for b in acts if a is not b)
+    ):
         return False  # different acts and no person to tie them: separate incidents
     if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
         return False  # events too far apart to be one case told once
