@@ -20,6 +20,7 @@ article to give each mention what its own sentence does not say:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -41,6 +42,14 @@ from flows.extract.places import resolve as resolve_place
 from flows.extract.sentences import same_paragraph_back
 from flows.extract.victims import analyse, harmed_person
 
+# the rest of an organisation's name after a town: the town's public body ('Savannah Police
+# Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
+_PUBLIC_BODY = re.compile(
+    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
+)
+_AGENCY_AFTER = re.compile(
+    r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
+)
 _PART_OF_PLACE = re.compile(
     r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
     re.IGNORECASE,
@@ -81,6 +90,8 @@ def enrich_article(
     index = [_sentence_index(spans, m.char_start) for m in mentions]
     _agencies(text, mentions, 1)
     wanted = set(range(min(LEDE_SENTENCES, len(spans))))
+    if len(spans) <= DESCRIPTION_SENTENCES:  # a description: every sentence may name the place
+        wanted = set(range(len(spans)))
     for j in index:
         if j is not None:
             wanted |= {j, j - 1} - {-1}
@@ -212,15 +223,45 @@ def _sentence_places(
         place = None
         if label in ("GPE", "LOC"):
             place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        if place is None and label in ("ORG", "FAC"):
+            # 'the Richmond Police Headquarters' with nothing else saying where: a big town's body
+            words = _clean(name).split()
+            for n in range(len(words) - 1, 0, -1):
+                if label == "FAC" or _PUBLIC_BODY.match(" ".join(words[n:])):
+                    cand = resolve_place(
+                        " ".join(words[:n]),
+                        hints_regions,
+                        hints_countries,
+                        UNHINTED_CITY_POPULATION,
+                    )
+                    if cand is not None and cand.kind == "city":
+                        place = cand
+                        break
         if place is None and hints_countries:
             # 'Miami International Airport', 'Boulder Creek', 'Rancho Mirage' (tagged ORG): a
             # town of the country the article is about, at the start of a facility's name
             words = _clean(name).split()
             for n in range(len(words), 0, -1):
+                if n < len(words) and words[n] in ("County", "Parish", "Township", "Borough"):
+                    continue  # 'St. Louis County' is not the town of St. Louis
                 cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
-                if cand is not None and cand.kind == "city" and (label != "ORG" or n == len(words)):
+                if (
+                    cand is not None
+                    and cand.kind == "city"
+                    and (
+                        n < len(words)
+                        or label != "FAC"
+                        or cand.population >= UNHINTED_CITY_POPULATION
+                    )
+                    and (
+                        label != "ORG" or n == len(words) or _PUBLIC_BODY.match(" ".join(words[n:]))
+                    )
+                ):
                     place = cand
                     break
+        if place is not None and place.kind == "city" and _AGENCY_AFTER.match(sentence, end):
+            # 'Long Beach police in Carson': the agency's home town, a weaker sign of where
+            place = dataclasses.replace(place, agency_home=True)
         if place is not None:
             out.append(place)
     return out
@@ -232,7 +273,7 @@ def _agency_places(forces: list[str], regions, countries) -> list[Place]:
         for _, _, name, cc, region, where in find_agencies(f):
             city = resolve_place(where, regions, countries)
             if city is not None and city.kind == "city":
-                out.append(city)
+                out.append(dataclasses.replace(city, agency_home=True))
             elif cc:
                 out.append(Place(name, "agency", cc, region))
     return out
@@ -275,6 +316,10 @@ def _places(text, spans, mentions, index, ents) -> None:
         if not own and j is not None and j - 1 in per_sentence:
             own = per_sentence[j - 1]
         pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
+        if short and own:
+            # a single story names its scene anywhere: the town of 'Miramar officers' in the
+            # evidence sentence is where they came from, 'Miami's Liberty City' in the lede where
+            pool += [p for p in lede if p not in own]
         city, country, region = pick_place(pool, m.police_forces)
         if not own and not short:
             # in a long article the location is a place the mention's own sentences name (linking
