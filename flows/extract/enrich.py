@@ -522,12 +522,19 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False)
     people = analyse(doc, officers)
     top = harmed_person(people)
     for m in mentions:
+        if fill_only and sum(1 for x in mentions if x.char_start == m.char_start) > 1:
+            continue  # one sentence listing several cases: each names its own person
         kept = []
         for s in m.subjects:
             p = people.get(surname(s).lower())
             if p is not None and not p.eligible:
                 continue  # an officer or a speaker named near the act
-            if p is None and top is not None and not _PSEUDONYM.match(normalise_name(s)):
+            if (
+                p is None
+                and top is not None
+                and not fill_only
+                and not _PSEUDONYM.match(normalise_name(s))
+            ):
                 continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
             kept.append(s)
         if (

@@ -34,6 +34,7 @@ _NOT_NAME_LABELS = {
     "GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
     "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL", "LANGUAGE",
 }  # fmt: skip
+_CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "dative")
 _WORD = re.compile(r"(?:O['’]|D['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*")
 _INITIAL = re.compile(r"[A-Z]\.")
 _SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
@@ -66,6 +67,7 @@ class Person:
     speaker: bool = False
     speech: int = 0
     agent: int = 0
+    clause: int = 0  # occurrences as a subject or object, not only a label ('(Newswire)')
     names: set[str] = field(default_factory=set)
 
     @property
@@ -197,8 +199,9 @@ def analyse(
     for start, end in name_spans(doc):
         start, titled = _strip_titles(doc, start, end, lex)
         words = [w for w in doc[start:end].text.split() if not _SUFFIX.fullmatch(w.rstrip(","))]
-        if not words:
-            continue
+        root = doc[end - 1]
+        if not words or (root.dep_ == "compound" and not start <= root.head.i < end):
+            continue  # a modifier ('their Roswell home', 'Greater Manchester Police'), not a person
         last = re.sub(r"['’]s?$", "", words[-1])
         key = last.lower()
         full = " ".join(w for w in words)
@@ -207,10 +210,7 @@ def analyse(
             p.full = full
         p.names.add(full.lower())
         p.count += 1
-        occurrences.append((start, p, _conj_root(doc[end - 1]).dep_ in ("nsubj", "nsubjpass")))
-        root = doc[end - 1]
-        if root.dep_ == "compound" and root.head.tag_ in ("NN", "NNS"):
-            continue  # a modifier ('their Roswell home', 'a Giant store'), not a person
+        occurrences.append((start, p, _conj_root(root).dep_ in ("nsubj", "nsubjpass")))
         first = _conj_root(root)
         head = first.head
         before = doc[start - 1] if start > 0 else None
@@ -228,6 +228,8 @@ def analyse(
             p.speaker = True
         if first.dep_ == "appos" and head.lower_ in lex["speaker_nouns"]:
             p.speaker = True
+        if first.dep_ in _CLAUSE_ROLES:
+            p.clause += 1
         # harmed, or doing harm
         if _harm_role(root, lex):
             p.harmed += 1
@@ -287,7 +289,7 @@ def _officer_at(doc: Any, first: Any, lex) -> bool:
 
 def harmed_person(analysed: dict[str, Person]) -> Person | None:
     """The person harmed in a one-case account, from `analyse` (None when nobody leads)."""
-    people = [p for p in analysed.values() if p.eligible]
+    people = [p for p in analysed.values() if p.eligible and (p.harmed or p.clause)]
     if not people:
         return None
     from flows.extract.places import resolve
