@@ -35,6 +35,7 @@ from flows.extract.places import (
     _clean,
     dateline_places,
     entities,
+    force_place,
     locale_country,
     pick_place,
 )
@@ -47,6 +48,7 @@ from flows.extract.victims import analyse, harmed_person
 _PUBLIC_BODY = re.compile(
     r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
 )
+_NAMED_AFTER = ("County", "Parish", "Township", "Borough")  # a county named after a town
 _AGENCY_AFTER = re.compile(
     r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
 )
@@ -227,6 +229,8 @@ def _sentence_places(
             # 'the Richmond Police Headquarters' with nothing else saying where: a big town's body
             words = _clean(name).split()
             for n in range(len(words) - 1, 0, -1):
+                if words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n]):
+                    continue  # 'the Riverside County Sheriff's Office', 'Shelbyville Road'
                 if label == "FAC" or _PUBLIC_BODY.match(" ".join(words[n:])):
                     cand = resolve_place(
                         " ".join(words[:n]),
@@ -242,7 +246,9 @@ def _sentence_places(
             # town of the country the article is about, at the start of a facility's name
             words = _clean(name).split()
             for n in range(len(words), 0, -1):
-                if n < len(words) and words[n] in ("County", "Parish", "Township", "Borough"):
+                if n < len(words) and (
+                    words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n])
+                ):
                     continue  # 'St. Louis County' is not the town of St. Louis
                 cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
                 if (
@@ -259,7 +265,14 @@ def _sentence_places(
                 ):
                     place = cand
                     break
-        if place is not None and place.kind == "city" and _AGENCY_AFTER.match(sentence, end):
+        if (
+            place is not None
+            and place.kind == "city"
+            and (
+                _AGENCY_AFTER.match(sentence, end)
+                or re.search(r"\b(?:Police|Sheriff)", name[len(place.name) :])
+            )
+        ):
             # 'Long Beach police in Carson': the agency's home town, a weaker sign of where
             place = dataclasses.replace(place, agency_home=True)
         if place is not None:
@@ -320,7 +333,11 @@ def _places(text, spans, mentions, index, ents) -> None:
             # a single story names its scene anywhere: the town of 'Miramar officers' in the
             # evidence sentence is where they came from, 'Miami's Liberty City' in the lede where
             pool += [p for p in lede if p not in own]
-        city, country, region = pick_place(pool, m.police_forces)
+        forces = m.police_forces
+        if article_locale not in (None, "GB"):
+            # 'Norfolk police' in a text using American policing words is not Norfolk Constabulary
+            forces = [f for f in forces if force_place(f)[0] in (None, article_locale)]
+        city, country, region = pick_place(pool, forces)
         if not own and not short:
             # in a long article the location is a place the mention's own sentences name (linking
             # joins keyless mentions naming one place); a short single-story document names its
