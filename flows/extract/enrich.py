@@ -48,6 +48,10 @@ from flows.extract.victims import analyse, harmed_person
 _PUBLIC_BODY = re.compile(
     r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
 )
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|near|outside)\s+(?:(?:NE|NW|SE|SW|north|south|east|west|downtown)\s+)?"
+    r"((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){0,2})\b(?!['’]s|\s+(?:Police|County|Sheriff))"
+)
 _NAMED_AFTER = ("County", "Parish", "Township", "Borough")  # a county named after a town
 _AGENCY_AFTER = re.compile(
     r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
@@ -217,6 +221,17 @@ def _sentence_places(
     sentence: str, ents, hints_regions, hints_countries, person_words=frozenset()
 ) -> list[Place]:
     out = [p for _, _, p in dateline_places(sentence)]
+    covered = [(s, e) for s, e, _, label in ents if label in ("GPE", "LOC", "FAC")]
+    for m in _LOCATIVE.finditer(sentence):
+        # 'in SE Albuquerque', 'in Elkhart': a town after a locative preposition that the
+        # entity recogniser missed; one of a region named in the article, or a big one
+        if any(s < m.end(1) and m.start(1) < e for s, e in covered):
+            continue
+        if set(m.group(1).split()) & person_words:
+            continue
+        place = resolve_place(m.group(1), hints_regions, (), UNHINTED_CITY_POPULATION)
+        if place is not None and place.kind == "city":
+            out.append(place)
     for _, end, name, label in ents:
         if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
