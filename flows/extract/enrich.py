@@ -568,6 +568,8 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False)
                 and not _PSEUDONYM.match(normalise_name(s))
             ):
                 continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
+            if p is None and _inside_other_entity(doc, s):
+                continue  # 'Criminal Apprehension' of the Bureau of Criminal Apprehension
             kept.append(s)
         if (
             top is not None
@@ -581,6 +583,26 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False)
         m.link_keys = [k for k in m.link_keys if k not in gone] + [
             f"subject:{normalise_name(s)}" for s in new
         ]
+
+
+def _inside_other_entity(doc, name: str) -> bool:
+    """Every occurrence of `name` lies inside a longer non-PERSON entity ('the Bureau of Criminal
+    Apprehension', "Dick's Sporting Goods") or a product or facility ('a Ford F-150')."""
+    at = [m.start() for m in re.finditer(re.escape(name), doc.text)]
+    if not at:
+        return False
+
+    def other(start: int) -> bool:
+        end = start + len(name)
+        return any(
+            e.label_ != "PERSON"
+            and e.start_char <= start
+            and end <= e.end_char
+            and (len(e.text) > len(name) + 4 or e.label_ in ("PRODUCT", "FAC", "LOC"))
+            for e in doc.ents
+        )
+
+    return all(other(a) for a in at)
 
 
 def _harmed_here(m: Mention) -> bool:
