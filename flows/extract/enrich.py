@@ -20,6 +20,7 @@ article to give each mention what its own sentence does not say:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -34,12 +35,27 @@ from flows.extract.places import (
     _clean,
     dateline_places,
     entities,
+    force_place,
     locale_country,
     pick_place,
 )
 from flows.extract.places import resolve as resolve_place
 from flows.extract.sentences import same_paragraph_back
+from flows.extract.victims import analyse, harmed_person
 
+# the rest of an organisation's name after a town: the town's public body ('Savannah Police
+# Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
+_PUBLIC_BODY = re.compile(
+    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|into|near|outside)\s+(?:(?:NE|NW|SE|SW|north|south|east|west|downtown)\s+)?"
+    r"((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){0,2})\b(?!['’]s|\s+(?:Police|County|Sheriff))"
+)
+_NAMED_AFTER = ("County", "Parish", "Township", "Borough")  # a county named after a town
+_AGENCY_AFTER = re.compile(
+    r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
+)
 _PART_OF_PLACE = re.compile(
     r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
     re.IGNORECASE,
@@ -49,6 +65,9 @@ CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated men
 # A single-case document (a case summary, a description of one death) is short; a longer news
 # article reporting several incidents is not merged from its fields alone.
 CASE_MAX_SENTENCES = 25
+# A description of one death or one encounter (MPV, a newsroom narrative): its mentions that name
+# nobody harmed take the person its parse shows harmed, even when they are not linked as one case.
+DESCRIPTION_SENTENCES = 10
 CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
 
@@ -77,6 +96,8 @@ def enrich_article(
     index = [_sentence_index(spans, m.char_start) for m in mentions]
     _agencies(text, mentions, 1)
     wanted = set(range(min(LEDE_SENTENCES, len(spans))))
+    if len(spans) <= DESCRIPTION_SENTENCES:  # a description: every sentence may name the place
+        wanted = set(range(len(spans)))
     for j in index:
         if j is not None:
             wanted |= {j, j - 1} - {-1}
@@ -98,7 +119,10 @@ def enrich_article(
                 places = _agency_places(m.police_forces, (), ())
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
-    if (case or (short and len(mentions) == 1)) and found is not None:
+    one = case or (short and len(mentions) == 1)
+    if found is not None and (one or len(spans) <= DESCRIPTION_SENTENCES):
+        _parsed_subject(text, mentions, fill_only=not one)
+    if one and found is not None:
         _case_subject(text, spans, mentions, ents)
     if short:
         _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
@@ -195,6 +219,17 @@ def _sentence_places(
     sentence: str, ents, hints_regions, hints_countries, person_words=frozenset()
 ) -> list[Place]:
     out = [p for _, _, p in dateline_places(sentence)]
+    covered = [(s, e) for s, e, _, label in ents if label in ("GPE", "LOC", "FAC")]
+    for m in _LOCATIVE.finditer(sentence):
+        # 'in SE Albuquerque', 'in Elkhart': a town after a locative preposition that the
+        # entity recogniser missed; one of a region named in the article, or a big one
+        if any(s < m.end(1) and m.start(1) < e for s, e in covered):
+            continue
+        if set(m.group(1).split()) & person_words:
+            continue
+        place = resolve_place(m.group(1), hints_regions, (), UNHINTED_CITY_POPULATION)
+        if place is not None and place.kind == "city":
+            out.append(place)
     for _, end, name, label in ents:
         if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
@@ -203,15 +238,56 @@ def _sentence_places(
         place = None
         if label in ("GPE", "LOC"):
             place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        if place is None and label in ("ORG", "FAC"):
+            # 'the Richmond Police Headquarters' with nothing else saying where: a big town's body
+            words = _clean(name).split()
+            for n in range(len(words) - 1, 0, -1):
+                if words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n]):
+                    continue  # 'the Riverside County Sheriff's Office', 'Shelbyville Road'
+                if label == "FAC" or _PUBLIC_BODY.match(" ".join(words[n:])):
+                    cand = resolve_place(
+                        " ".join(words[:n]),
+                        hints_regions,
+                        hints_countries,
+                        UNHINTED_CITY_POPULATION,
+                    )
+                    if cand is not None and cand.kind == "city":
+                        place = cand
+                        break
         if place is None and hints_countries:
             # 'Miami International Airport', 'Boulder Creek', 'Rancho Mirage' (tagged ORG): a
             # town of the country the article is about, at the start of a facility's name
             words = _clean(name).split()
             for n in range(len(words), 0, -1):
+                if n < len(words) and (
+                    words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n])
+                ):
+                    continue  # 'St. Louis County' is not the town of St. Louis
                 cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
-                if cand is not None and cand.kind == "city" and (label != "ORG" or n == len(words)):
+                if (
+                    cand is not None
+                    and cand.kind == "city"
+                    and (
+                        n < len(words)
+                        or label != "FAC"
+                        or cand.population >= UNHINTED_CITY_POPULATION
+                    )
+                    and (
+                        label != "ORG" or n == len(words) or _PUBLIC_BODY.match(" ".join(words[n:]))
+                    )
+                ):
                     place = cand
                     break
+        if (
+            place is not None
+            and place.kind == "city"
+            and (
+                _AGENCY_AFTER.match(sentence, end)
+                or re.search(r"\b(?:Police|Sheriff)", name[len(place.name) :])
+            )
+        ):
+            # 'Long Beach police in Carson': the agency's home town, a weaker sign of where
+            place = dataclasses.replace(place, agency_home=True)
         if place is not None:
             out.append(place)
     return out
@@ -223,7 +299,7 @@ def _agency_places(forces: list[str], regions, countries) -> list[Place]:
         for _, _, name, cc, region, where in find_agencies(f):
             city = resolve_place(where, regions, countries)
             if city is not None and city.kind == "city":
-                out.append(city)
+                out.append(dataclasses.replace(city, agency_home=True))
             elif cc:
                 out.append(Place(name, "agency", cc, region))
     return out
@@ -266,7 +342,15 @@ def _places(text, spans, mentions, index, ents) -> None:
         if not own and j is not None and j - 1 in per_sentence:
             own = per_sentence[j - 1]
         pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
-        city, country, region = pick_place(pool, m.police_forces)
+        if short and own:
+            # a single story names its scene anywhere: the town of 'Miramar officers' in the
+            # evidence sentence is where they came from, 'Miami's Liberty City' in the lede where
+            pool += [p for p in lede if p not in own]
+        forces = m.police_forces
+        if article_locale not in (None, "GB"):
+            # 'Norfolk police' in a text using American policing words is not Norfolk Constabulary
+            forces = [f for f in forces if force_place(f)[0] in (None, article_locale)]
+        city, country, region = pick_place(pool, forces)
         if not own and not short:
             # in a long article the location is a place the mention's own sentences name (linking
             # joins keyless mentions naming one place); a short single-story document names its
@@ -451,6 +535,72 @@ def _case_subject(text, spans, mentions, ents) -> None:
     for m in mentions:
         m.subjects = [name]
         m.link_keys = [*m.link_keys, f"subject:{normalise_name(name)}"]
+
+
+def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False) -> None:
+    """One case's account: the person the whole document's parse shows harmed (`victims.py`) is its
+    subject, and the rules' subjects that the parse shows as officers, speakers or no name at all
+    (a motel, a town, a bureau) are dropped. With `fill_only` (a short description whose mentions
+    are not one case) only the mentions left naming nobody take that person."""
+    from flows.extract.resources import trained_parser
+
+    nlp = trained_parser()
+    if nlp is None:
+        return
+    doc = nlp(text)
+    officers = {normalise_name(o) for m in mentions for o in m.officers}
+    people = analyse(doc, officers)
+    top = harmed_person(people)
+    for m in mentions:
+        if fill_only and sum(1 for x in mentions if x.char_start == m.char_start) > 1:
+            continue  # one sentence listing several cases: each names its own person
+        kept = []
+        for s in m.subjects:
+            p = people.get(surname(s).lower())
+            if p is not None and not p.eligible:
+                continue  # an officer or a speaker named near the act
+            if (
+                p is None
+                and top is not None
+                and not fill_only
+                and not _PSEUDONYM.match(normalise_name(s))
+            ):
+                continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
+            if p is None and _inside_other_entity(doc, s):
+                continue  # 'Criminal Apprehension' of the Bureau of Criminal Apprehension
+            kept.append(s)
+        if (
+            top is not None
+            and top.surname.lower() not in {surname(s).lower() for s in kept}
+            and not (fill_only and (kept or not top.harmed))
+        ):
+            kept = [top.full, *kept]
+        gone = {f"subject:{normalise_name(s)}" for s in m.subjects if s not in kept}
+        new = [s for s in kept if s not in m.subjects and len(s.split()) >= 2]
+        m.subjects = kept
+        m.link_keys = [k for k in m.link_keys if k not in gone] + [
+            f"subject:{normalise_name(s)}" for s in new
+        ]
+
+
+def _inside_other_entity(doc, name: str) -> bool:
+    """Every occurrence of `name` lies inside a longer non-PERSON entity ('the Bureau of Criminal
+    Apprehension', "Dick's Sporting Goods") or a product or facility ('a Ford F-150')."""
+    at = [m.start() for m in re.finditer(re.escape(name), doc.text)]
+    if not at:
+        return False
+
+    def other(start: int) -> bool:
+        end = start + len(name)
+        return any(
+            e.label_ != "PERSON"
+            and e.start_char <= start
+            and end <= e.end_char
+            and (len(e.text) > len(name) + 4 or e.label_ in ("PRODUCT", "FAC", "LOC"))
+            for e in doc.ents
+        )
+
+    return all(other(a) for a in at)
 
 
 def _harmed_here(m: Mention) -> bool:

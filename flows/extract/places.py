@@ -54,6 +54,7 @@ class Place:
     country: str
     region: str | None = None
     population: int = 0
+    agency_home: bool = False  # named as the home of an agency ('Columbus police'), not the scene
 
 
 def _clean(name: str) -> str:
@@ -141,6 +142,28 @@ def _expand(m: re.Match) -> str:
     return _EXPANSIONS[m.group(1)]
 
 
+def _city_over_region(key: str, region_country: str, countries: set[str]) -> Place | None:
+    """A region abroad that shares its name with a city where the article is, or with a big US or
+    UK city when nothing says where: the city ('Savannah' is a Ghanaian region and a Georgia city,
+    'Portland' a Jamaican parish and an Oregon city). Regions of the US and UK keep their name."""
+    if region_country in ("US", "GB") or region_country in countries:
+        return None
+    cands = _cities().get(key) or []
+    own = (
+        [c for c in cands if c["countrycode"] in countries]
+        if countries
+        else [
+            c
+            for c in cands
+            if c["countrycode"] in ("US", "GB") and c["population"] >= UNHINTED_CITY_POPULATION
+        ]
+    )
+    if not own:
+        return None
+    best = max(own, key=lambda c: c["population"])
+    return Place(best["name"], "city", best["countrycode"], _city_region(best), best["population"])
+
+
 def resolve(
     name: str,
     regions: Iterable[str] = (),
@@ -154,11 +177,13 @@ def resolve(
     key = clean.lower()
     if not clean or not clean[0].isupper():
         return None
-    if key in _countries():
-        return Place(clean, "country", _countries()[key])
+    sub = _subdivisions().get(key)
+    if key in _countries() and not (sub and sub[0] in set(countries)):
+        return Place(clean, "country", _countries()[key])  # 'Georgia' in a US text is the state
     if key in _subdivisions():
         cc, code = _subdivisions()[key]
-        return Place(clean, "region", cc, code)
+        city = _city_over_region(key, cc, set(countries))
+        return city or Place(clean, "region", cc, code)
     if clean in _us_abbreviations() and "." in clean:
         return Place(clean, "region", "US", _us_abbreviations()[clean])
     cands = _cities().get(key) or _cities().get(_ABBREVIATED.sub(_expand, key))
@@ -254,6 +279,7 @@ def pick_place(
     regions = Counter(p.region for p in own if p.region) + force_region
     region = max(regions, key=lambda r: (regions[r], r)) if regions else None
     cities = [p for p in own if p.kind == "city" and (region is None or p.region in (None, region))]
+    cities.sort(key=lambda p: p.agency_home)  # the scene before the home of the officers
     city = cities[0] if cities else None
     return city, country, region
 

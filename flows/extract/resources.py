@@ -192,3 +192,16 @@ def trained_ner():
     return spacy.load(
         TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
     )
+
+
+@cache
+def trained_parser():
+    """The trained pipeline with its tagger, parser and entities (None when not installed): read
+    over the whole of a short one-case account to tell who was harmed (victims.py)."""
+    import importlib.util
+
+    import spacy
+
+    if importlib.util.find_spec(TRAINED_NAME) is None:
+        return None
+    return spacy.load(TRAINED_NAME, exclude=["lemmatizer", "senter"])

@@ -1,0 +1,306 @@
+"""The person harmed in a one-case account (an MPV description, a newsroom narrative of one death),
+read from the trained pipeline's tags, parse and entities over the whole document.
+
+Such accounts often name the person in a sentence other than the evidence sentence ("Perry
+apparently came out with a gun ... and was shot and killed"; "Officers fired on Fischer"), and
+the small model often misses or mislabels a bare surname ("Derby" as ORG). So a name here is a
+PERSON entity or a run of proper nouns (`NNP`) that no place, date or longer organisation entity
+covers. Each name is scored from its role in the parse, grouped by surname over the document:
+
+- harmed: object or passive subject of a harm verb ("shot Hickson", "Lambert was killed", through
+  coordination), object of "fired at/on", subject of "died", a name followed by its age ("X, 34,");
+- an officer: after a police title ("Deputy X", "officers X and Y", "MBN Agent X"), or in apposition
+  to or coordinated with one; a speaker: subject of a speech verb, after "spokesperson", "Sheriff";
+  neither is ever the person harmed.
+
+The winner is the surname with the most signals (each occurrence counts once, harm signals three
+times), when one leads. Word lists are data: `patterns/victim_roles.v1.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import yaml
+
+from flows.extract.resources import PATTERNS, RuleFileError
+
+ROLES = "victim_roles.v1"
+_NOT_NAME_LABELS = {
+    "GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+    "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL", "LANGUAGE",
+}  # fmt: skip
+_CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "dative")
+_WORD = re.compile(r"(?:O['’]|D['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*")
+_INITIAL = re.compile(r"[A-Z]\.")
+_SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
+
+
+@cache
+def roles() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load((PATTERNS / f"{ROLES}.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("name") != ROLES:
+        raise RuleFileError(f"{ROLES}.yaml: expected a mapping named {ROLES}")
+    out = {}
+    for key, words in data.items():
+        if key == "name":
+            continue
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise RuleFileError(f"{ROLES}.yaml: {key!r} must be a list of words")
+        out[key] = frozenset(w.lower() for w in words)
+    return out
+
+
+@dataclass
+class Person:
+    """One surname's occurrences in a document and what the parse says about them."""
+
+    surname: str
+    full: str
+    count: int = 0
+    harmed: int = 0
+    officer: bool = False
+    speaker: bool = False
+    speech: int = 0
+    agent: int = 0
+    clause: int = 0  # occurrences as a subject or object, not only a label ('(Newswire)')
+    names: set[str] = field(default_factory=set)
+
+    @property
+    def score(self) -> int:
+        return self.count + 3 * self.harmed
+
+    @property
+    def eligible(self) -> bool:
+        return not self.officer and not (
+            (self.speaker or self.speech >= self.count) and not self.harmed
+        )
+
+
+def _name_forms(doc: Any) -> set[str]:
+    """Words the document uses as names somewhere: a proper noun, a PERSON, a one-word ORG (the
+    small model tags a sentence-initial surname as a common noun, or a surname as ORG)."""
+    lex = roles()
+    skip = lex["officer_titles"] | lex["speaker_nouns"] | lex["plain_titles"] | lex["not_names"]
+    one_word_orgs = {e.start for e in doc.ents if e.label_ == "ORG" and len(e) == 1}
+    return {
+        t.text
+        for t in doc
+        if (t.tag_ == "NNP" or t.ent_type_ == "PERSON" or t.i in one_word_orgs)
+        and _WORD.fullmatch(t.text)
+        and t.lower_ not in skip
+    }
+
+
+def name_spans(doc: Any) -> list[tuple[int, int]]:
+    """Token spans (start, end) of the names of a parsed document (see the module docstring)."""
+    forms = _name_forms(doc)
+
+    def name_token(tok: Any) -> bool:
+        return tok.text in forms or (bool(_INITIAL.fullmatch(tok.text)) and tok.tag_ == "NNP")
+
+    found: list[tuple[int, int, set[str]]] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].text not in forms:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc):
+            if name_token(doc[j]) or _SUFFIX.fullmatch(doc[j].text):
+                j += 1
+            elif (  # 'Bost-McMurray', 'Huron-Macias': one double-barrelled surname
+                doc[j].text == "-"
+                and not doc[j - 1].whitespace_
+                and not doc[j].whitespace_
+                and j + 1 < len(doc)
+                and _WORD.fullmatch(doc[j + 1].text)
+            ):
+                j += 2
+            else:
+                break
+        while j > i + 1 and not _WORD.fullmatch(doc[j - 1].text):
+            j -= 1  # never end on an initial
+        labels = {t.ent_type_ for t in doc[i:j]} - {""}
+        if "ORG" in labels:  # a one-word ORG is often a surname; a longer one an organisation
+            orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start < j and i < e.end]
+            if not all(e.start >= i and e.end <= j and len(e) == 1 for e in orgs):
+                labels.add("FAC")
+        found.append((i, j, labels))
+        i = j
+    # a surname the model reads as a name once is a name where it reads a place ('Vail')
+    persons = {doc[j - 1].text for i, j, labels in found if not (labels & _NOT_NAME_LABELS)}
+    lex = roles()
+    return [
+        (i, j)
+        for i, j, labels in found
+        if not (labels & _NOT_NAME_LABELS)
+        or (doc[j - 1].text in persons and labels <= {"GPE", "LOC", "FAC", "ORG"})
+        # nobody shoots a town: 'Police fatally shot Atencio' (tagged GPE) names a person
+        or (
+            labels <= {"GPE", "LOC", "FAC", "ORG"}
+            and doc[j - 1].dep_ in ("dobj", "nsubjpass")
+            and _harm_role(doc[j - 1], lex)
+        )
+    ]
+
+
+def _strip_titles(doc: Any, start: int, end: int, lex) -> tuple[int, bool]:
+    """(first token of the name proper, whether a police title stood before it)."""
+    officer = False
+    while start < end - 1 and doc[start].lower_ in lex["officer_titles"] | lex["plain_titles"]:
+        officer = officer or doc[start].lower_ in lex["officer_titles"]
+        start += 1
+    k = start - 1
+    if k > 0 and doc[k].text == "." and len(doc[k - 1].text) <= 4 and not doc[k - 1].whitespace_:
+        k -= 1  # 'Sgt. Nagel' (an abbreviated title), never 'the officer. Matt'
+    if k >= 0 and doc[k].lower_.rstrip(".") in {t.rstrip(".") for t in lex["officer_titles"]}:
+        officer = True
+    if k >= 0 and doc[k].lower_ in lex["speaker_nouns"]:
+        return start, officer
+    return start, officer
+
+
+def _undergoes(verb: Any, lex) -> bool:
+    """A later verb of the clause sharing this subject: passive harm or death ('... and was shot')."""
+    for c in verb.conjuncts:
+        if c.i < verb.i or any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
+            continue
+        if c.lower_ in lex["death_verbs"]:
+            return True
+        if c.lower_ in lex["harm_verbs"] and any(x.dep_ == "auxpass" for x in c.children):
+            return True
+    return False
+
+
+def _conj_root(tok: Any) -> Any:
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _police_word(tok: Any, lex) -> bool:
+    return tok.lower_ in lex["officer_titles"]
+
+
+def analyse(
+    doc: Any,
+    known_officers: Collection[str] = frozenset(),
+    known_speakers: Collection[str] = frozenset(),
+) -> dict[str, Person]:
+    """Surname (lower case) -> Person, for every name of a parsed document."""
+    lex = roles()
+    people: dict[str, Person] = {}
+    occurrences: list[tuple[int, Person, bool]] = []
+    for start, end in name_spans(doc):
+        start, titled = _strip_titles(doc, start, end, lex)
+        words = [w for w in doc[start:end].text.split() if not _SUFFIX.fullmatch(w.rstrip(","))]
+        root = doc[end - 1]
+        if not words or (root.dep_ == "compound" and not start <= root.head.i < end):
+            continue  # a modifier ('their Roswell home', 'Greater Manchester Police'), not a person
+        last = re.sub(r"['’]s?$", "", words[-1])
+        key = last.lower()
+        full = " ".join(w for w in words)
+        p = people.setdefault(key, Person(last, full))
+        if len(full) > len(p.full):
+            p.full = full
+        p.names.add(full.lower())
+        p.count += 1
+        occurrences.append((start, p, _conj_root(root).dep_ in ("nsubj", "nsubjpass")))
+        first = _conj_root(root)
+        head = first.head
+        before = doc[start - 1] if start > 0 else None
+        # officers: a police title before, or in apposition to / coordinated with a police noun
+        if titled or (before is not None and _police_word(before, lex)):
+            p.officer = True
+        if first.dep_ in ("appos", "compound") and _police_word(head, lex):
+            p.officer = True
+        if first is not root and _officer_at(doc, first, lex):
+            p.officer = True
+        # speakers
+        if first.dep_ == "nsubj" and head.lower_ in lex["speech_verbs"]:
+            p.speech += 1  # a speaker, unless the account also names them otherwise
+        if before is not None and before.lower_ in lex["speaker_nouns"]:
+            p.speaker = True
+        if first.dep_ == "appos" and head.lower_ in lex["speaker_nouns"]:
+            p.speaker = True
+        if first.dep_ in _CLAUSE_ROLES:
+            p.clause += 1
+        # harmed, or doing harm
+        if _harm_role(root, lex):
+            p.harmed += 1
+        elif first.dep_ == "nsubj" and head.lower_ in lex["harm_verbs"]:
+            p.agent += 1
+        if (
+            end + 2 < len(doc)
+            and doc[end].text == ","
+            and doc[end + 1].like_num
+            and doc[end + 2].text in (",", ")")
+        ):
+            p.harmed += 1  # 'Hickson, 34, ...': the age a description gives its subject
+    for key, p in people.items():
+        if key in known_officers or any(n in known_officers for n in p.names):
+            p.officer = True
+        if key in known_speakers or any(n in known_speakers for n in p.names):
+            p.speaker = True
+    _pronouns(doc, people, occurrences, lex)
+    return people
+
+
+def _harm_role(tok: Any, lex) -> bool:
+    first = _conj_root(tok)
+    dep, head = first.dep_, first.head
+    if dep in ("dobj", "nsubjpass") and head.lower_ in lex["harm_verbs"]:
+        return True
+    if dep == "pobj" and head.lower_ in lex["fire_prepositions"]:
+        return head.head.lower_ in lex["harm_verbs"]
+    if dep == "nsubjpass" and any(c.lower_ == "dead" for c in head.children):
+        return True  # 'Wheeler was pronounced dead'
+    return dep == "nsubj" and (head.lower_ in lex["death_verbs"] or _undergoes(head, lex))
+
+
+def _pronouns(doc: Any, people: dict[str, Person], occurrences, lex) -> None:
+    """'... an officer shot him': a personal pronoun harmed counts for the person last named as a
+    subject before it who is neither an officer nor a speaker (a description follows one person;
+    'he ran into the Hidden Meadows townhome community ... police shot him' is not about a place)."""
+    for tok in doc:
+        if tok.lower_ not in lex["personal_pronouns"] or not _harm_role(tok, lex):
+            continue
+        before = [(p, subj) for i, p, subj in occurrences if i < tok.i and p.eligible]
+        subjects = [p for p, subj in before if subj]
+        if subjects:
+            subjects[-1].harmed += 1
+
+
+def _officer_at(doc: Any, first: Any, lex) -> bool:
+    """The first conjunct of a list is an officer ('officers Jeremy Doverspike and Dan Peck')."""
+    i = first.left_edge.i
+    before = doc[i - 1] if i > 0 else None
+    return bool(
+        (before is not None and _police_word(before, lex))
+        or (first.dep_ in ("appos", "compound") and _police_word(first.head, lex))
+        or any(_police_word(t, lex) for t in first.lefts if t.dep_ == "compound")
+    )
+
+
+def harmed_person(analysed: dict[str, Person]) -> Person | None:
+    """The person harmed in a one-case account, from `analyse` (None when nobody leads)."""
+    people = [p for p in analysed.values() if p.eligible and (p.harmed or p.clause)]
+    if not people:
+        return None
+    from flows.extract.places import resolve
+
+    def rank(p: Person) -> tuple[int, int, bool]:  # a place's name loses a tie ('Mountain Iron')
+        return p.score, p.harmed, resolve(p.full) is None
+
+    people.sort(key=rank, reverse=True)
+    top = people[0]
+    if len(people) > 1 and rank(people[1]) == rank(top):
+        return None
+    if top.harmed == 0 and top.agent and top.count < 2:
+        return None
+    return top
