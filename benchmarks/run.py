@@ -245,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         help="Run builds against one long-running local Prefect server (as a deployment does) "
         "instead of each starting an ephemeral one.",
     )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep a corpus already built in WORKDIR by an earlier run (its dataset and cache): "
+        "no full build; one build with nothing new first (this code's own stage caches), then "
+        "the +1 article build. The extraction cache must be of the same extraction code.",
+    )
     ap.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -277,20 +284,29 @@ def run_all(args, code: Path) -> list[dict]:
         t0 = time.perf_counter()
         info = build_corpus(workdir / "raw", n, args.corpus)
         print(f"corpus {n:,}: {info['words']:,} words ({time.perf_counter() - t0:.0f}s to prepare)")
-        for stale in ("dataset", "cache", "prefect"):
-            shutil.rmtree(workdir / stale, ignore_errors=True)
-        rows.append(
-            row(
-                "full" + mode,
-                n,
-                info["words"],
-                timed_build(workdir, args.processes, args.batch_size, code),
-                args.processes,
+        if args.reuse and (workdir / "dataset" / "index.json").is_file():
+            s = timed_build(workdir, args.processes, args.batch_size, code)
+            if s["extracted_files"]:
+                raise SystemExit(f"--reuse: {s['extracted_files']} file(s) re-extracted")
+            rows.append(row("settle (this code)" + mode, n, 0, s, args.processes))
+        else:
+            for stale in ("dataset", "cache", "prefect"):
+                shutil.rmtree(workdir / stale, ignore_errors=True)
+            rows.append(
+                row(
+                    "full" + mode,
+                    n,
+                    info["words"],
+                    timed_build(workdir, args.processes, args.batch_size, code),
+                    args.processes,
+                )
             )
-        )
         print(table(rows[-1:]), flush=True)
         if args.incremental:
-            extra = n  # article numbers 0..n-1 exist; n is the new one
+            # Article numbers 0..n-1 exist; the next free number is the new one.
+            extra = n
+            while any((workdir / "raw").rglob(f"article_{extra:07d}.txt")):
+                extra += 1
             words = add_article(workdir / "raw", extra, args.corpus)
             try:
                 s = timed_build(workdir, args.processes, args.batch_size, code)
