@@ -303,10 +303,12 @@ def run_all(args, code: Path) -> list[dict]:
             )
         print(table(rows[-1:]), flush=True)
         if args.incremental:
-            # Article numbers 0..n-1 exist; the next free number is the new one.
-            extra = n
-            while any((workdir / "raw").rglob(f"article_{extra:07d}.txt")):
-                extra += 1
+            # Article numbers 0..n-1 exist; the new one has a number no earlier run of this
+            # workdir used, so its content is new to the cache too (it is extracted).
+            stamp = workdir / "extra_articles.json"
+            used = json.loads(stamp.read_text()) if stamp.is_file() else []
+            extra = max([n - 1, *used]) + 1
+            stamp.write_text(json.dumps([*used, extra]))
             words = add_article(workdir / "raw", extra, args.corpus)
             try:
                 s = timed_build(workdir, args.processes, args.batch_size, code)

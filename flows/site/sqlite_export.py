@@ -94,8 +94,21 @@ def table_tuples(table: str, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     missing = [c["name"] for c in cols if c["name"] not in frame.columns]
     if missing:
         raise ValueError(f"{table}: frame lacks columns {missing} required by schemas/tables.py")
-    values = [[sql_value(v, c["arrow"]) for v in frame[c["name"]].tolist()] for c in cols]
+    values = [_column_values(frame[c["name"]], c["arrow"]) for c in cols]
     return list(zip(*values, strict=True)) if values else []
+
+
+def _column_values(column: pd.Series, arrow: str) -> list[Any]:
+    """`sql_value` of every cell of a column, with the empty cells found by one vectorised isna."""
+    values = column.tolist()
+    if arrow == "list<string>":
+        return [sql_value(v, arrow) for v in values]
+    empty = column.isna().tolist()
+    if arrow == "string":
+        return [None if e else str(v) for v, e in zip(values, empty, strict=True)]
+    if arrow == "int64":
+        return [None if e else int(v) for v, e in zip(values, empty, strict=True)]
+    return [None if e else sql_value(v, arrow) for v, e in zip(values, empty, strict=True)]
 
 
 def write_sqlite(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
