@@ -236,13 +236,21 @@ def redact_protected_identities(
     from flows.runtime.cache import StageMemo, stage_code_version
 
     logger = run_logger()
-    incidents, attribution = check_attribution(incidents, evidence)
+    version = stage_code_version(settings.ROOT) if memo_dir is not None else ""
+
+    def open_memo(namespace: str) -> StageMemo | None:
+        if memo_dir is None:
+            return None
+        return StageMemo(memo_dir / "stages.sqlite", namespace, version)
+
+    said = open_memo("attribution")
+    try:
+        incidents, attribution = check_attribution(incidents, evidence, said)
+    finally:
+        if said is not None:
+            said.close()
     incidents, allegations = enforce_allegation_status(incidents, evidence)
-    memo = (
-        StageMemo(memo_dir / "stages.sqlite", "redaction", stage_code_version(settings.ROOT))
-        if memo_dir is not None
-        else None
-    )
+    memo = open_memo("redaction")
     try:
         decisions = redaction_decisions(incidents, evidence, article_protected, memo)
     finally:
