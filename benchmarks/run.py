@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import add_article, build_corpus  # noqa: E402
+from benchmarks.corpus import MIXES, add_article, build_corpus  # noqa: E402
 
 STAGES = ("discover", "ingest_extract", "link", "assemble", "validate", "publish")
 
@@ -224,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--incremental", action="store_true", help="Then add one article, rebuild.")
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument(
+        "--corpus",
+        choices=MIXES,
+        default="dailymail",
+        help="dailymail: the Daily Mail development articles (a daily news mix); police: IOPC, "
+        "Mapping Police Violence and 2020PB records plus the Daily Mail misconduct articles.",
+    )
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/pmd-bench"))
     ap.add_argument("--out", type=Path, default=None, help="Also write the rows as JSON here.")
     ap.add_argument(
@@ -237,6 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Run builds against one long-running local Prefect server (as a deployment does) "
         "instead of each starting an ephemeral one.",
+    )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep a corpus already built in WORKDIR by an earlier run (its dataset and cache): "
+        "no full build; one build with nothing new first (this code's own stage caches), then "
+        "the +1 article build. The extraction cache must be of the same extraction code.",
     )
     ap.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -263,26 +277,39 @@ def main(argv: list[str] | None = None) -> int:
 def run_all(args, code: Path) -> list[dict]:
     rows = []
     mode = " (running Prefect server)" if args.prefect_server else ""
+    if args.corpus != "dailymail":
+        mode += f" [{args.corpus}]"
     for n in args.articles:
-        workdir = args.workdir / str(n)
+        workdir = args.workdir / (str(n) if args.corpus == "dailymail" else f"{args.corpus}-{n}")
         t0 = time.perf_counter()
-        info = build_corpus(workdir / "raw", n)
+        info = build_corpus(workdir / "raw", n, args.corpus)
         print(f"corpus {n:,}: {info['words']:,} words ({time.perf_counter() - t0:.0f}s to prepare)")
-        for stale in ("dataset", "cache", "prefect"):
-            shutil.rmtree(workdir / stale, ignore_errors=True)
-        rows.append(
-            row(
-                "full" + mode,
-                n,
-                info["words"],
-                timed_build(workdir, args.processes, args.batch_size, code),
-                args.processes,
+        if args.reuse and (workdir / "dataset" / "index.json").is_file():
+            s = timed_build(workdir, args.processes, args.batch_size, code)
+            if s["extracted_files"]:
+                raise SystemExit(f"--reuse: {s['extracted_files']} file(s) re-extracted")
+            rows.append(row("settle (this code)" + mode, n, 0, s, args.processes))
+        else:
+            for stale in ("dataset", "cache", "prefect"):
+                shutil.rmtree(workdir / stale, ignore_errors=True)
+            rows.append(
+                row(
+                    "full" + mode,
+                    n,
+                    info["words"],
+                    timed_build(workdir, args.processes, args.batch_size, code),
+                    args.processes,
+                )
             )
-        )
         print(table(rows[-1:]), flush=True)
         if args.incremental:
-            extra = n  # article numbers 0..n-1 exist; n is the new one
-            words = add_article(workdir / "raw", extra)
+            # Article numbers 0..n-1 exist; the new one has a number no earlier run of this
+            # workdir used, so its content is new to the cache too (it is extracted).
+            stamp = workdir / "extra_articles.json"
+            used = json.loads(stamp.read_text()) if stamp.is_file() else []
+            extra = max([n - 1, *used]) + 1
+            stamp.write_text(json.dumps([*used, extra]))
+            words = add_article(workdir / "raw", extra, args.corpus)
             try:
                 s = timed_build(workdir, args.processes, args.batch_size, code)
             finally:

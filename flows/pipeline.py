@@ -18,6 +18,7 @@ from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.core import settings
 from flows.core.model import ArticleExtraction
@@ -65,6 +66,9 @@ class BuildSummary:
     incidents_changed: int = 0
     incidents_removed: int = 0
     corrections_applied: int = 0
+    # Incidents whose redaction decisions were made in this build / found memoised in the cache.
+    redaction_assessed: int = 0
+    redaction_cached: int = 0
     release: str | None = None
     previous_release: str | None = None
     # A release another build published while this one ran (this build's diff is against it).
@@ -216,25 +220,50 @@ def apply_reviewed_corrections(
 
 @task
 def redact_protected_identities(
-    incidents: pd.DataFrame, evidence: pd.DataFrame, article_protected: dict | None = None
+    incidents: pd.DataFrame,
+    evidence: pd.DataFrame,
+    article_protected: dict | None = None,
+    memo_dir: Path | None = None,
 ):
     """Keep commentators out of officers, allegations alleged, and protected identities withheld.
 
-    Returns the redacted frames and the decisions (the release gate checks them again).
+    Returns the redacted frames, the decisions (the release gate checks them again) and
+    (assessed, from cache): how many incidents' decisions were made and how many were memoised
+    under `memo_dir` (the build cache) by an earlier build with the same inputs and code.
     """
     from flows.curate.attribution import check_attribution, enforce_allegation_status
     from flows.curate.redact import redact, redaction_decisions
+    from flows.runtime.cache import StageMemo, stage_code_version
 
     logger = run_logger()
-    incidents, attribution = check_attribution(incidents, evidence)
+    version = stage_code_version(settings.ROOT) if memo_dir is not None else ""
+
+    def open_memo(namespace: str) -> StageMemo | None:
+        if memo_dir is None:
+            return None
+        return StageMemo(memo_dir / "stages.sqlite", namespace, version)
+
+    said = open_memo("attribution")
+    try:
+        incidents, attribution = check_attribution(incidents, evidence, said)
+    finally:
+        if said is not None:
+            said.close()
     incidents, allegations = enforce_allegation_status(incidents, evidence)
-    decisions = redaction_decisions(incidents, evidence, article_protected)
+    memo = open_memo("redaction")
+    try:
+        decisions = redaction_decisions(incidents, evidence, article_protected, memo)
+    finally:
+        if memo is not None:
+            memo.close()
+    counts = (memo.misses, memo.hits) if memo is not None else (len(incidents), 0)
+    logger.info(f"redaction: {counts[0]} incident(s) assessed, {counts[1]} unchanged from cache")
     for record in [*attribution, *allegations]:
         logger.info(f"review: {record}")
     withheld = [d for d in decisions if d.decision == "withheld"]
     logger.info(f"redaction: {len(withheld)} name(s) withheld of {len(decisions)} decision(s)")
     incidents, evidence = redact(incidents, evidence, decisions)
-    return incidents, evidence, decisions
+    return incidents, evidence, decisions, counts
 
 
 @task
@@ -426,7 +455,10 @@ def build_dataset(
     }
     spans = {k: v for r in ordered for k, v in r.spans.items() if k[0] in live}
     summary.words = sum(a.word_count for a in articles if a.status is None)
-    incidents_k, evidence_k = link_incidents([extractions[k] for k in sorted(extractions)])
+    # Large inputs are quoted: Prefect otherwise walks every element (every Mention of every
+    # article, every span) looking for futures, which cost more than linking itself at 10,000
+    # articles and grew with the corpus (tests/test_build_cost.py).
+    incidents_k, evidence_k = link_incidents(quote([extractions[k] for k in sorted(extractions)]))
     lap("link")
 
     # One build at a time from reading the latest release to updating the index: a concurrent
@@ -441,7 +473,10 @@ def build_dataset(
             incidents, evidence, corrections_path
         )
         protected = protected_by_article(extractions.values())
-        incidents, evidence, decisions = redact_protected_identities(incidents, evidence, protected)
+        incidents, evidence, decisions, assessed = redact_protected_identities(
+            incidents, evidence, quote(protected), cache_dir
+        )
+        summary.redaction_assessed, summary.redaction_cached = assessed
         incidents, evidence = finish_tables(incidents, evidence)
         tables = {
             "incidents": incidents,
@@ -449,11 +484,13 @@ def build_dataset(
             "articles": articles_frame(articles, extractions, evidence),
         }
         lap("assemble")
-        validate_release(tables, spans, decisions)
+        validate_release(quote(tables), quote(spans), quote(decisions))
         lap("validate")
 
         created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-        version, changes = publish_release(tables, dataset_dir, previous, applied, created)
+        version, changes = publish_release(
+            quote(tables), dataset_dir, quote(previous), quote(applied), created
+        )
         lap("publish")
 
     counts = tables["articles"]["status"].value_counts().to_dict()

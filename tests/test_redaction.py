@@ -373,3 +373,49 @@ def test_accused_officer_who_denies_or_admits_is_not_a_commentator():
     out_inc, report = check_attribution(inc, ev)
     assert out_inc.at[0, "officers"] == ["Dean Farrow", "Ian Cole"]
     assert report == []
+
+
+def test_attribution_memo_recomputes_only_a_changed_incident(monkeypatch):
+    """With a memo, a second run reuses every unchanged incident's outcome: same frames, same report."""
+    import pandas as pd
+
+    import flows.curate.attribution as attribution
+
+    text = (
+        "PC Gareth Noyes was recorded kicking a handcuffed man in a cell. "
+        "Commissioner Helen Ashdown said the footage was deeply disturbing. "
+        "In a statement, Ashdown promised a review of custody training."
+    )
+    sentences = text.replace(". ", ".|").split("|")
+    inc1, ev1 = frames(
+        [incident(INC1, ["excessive_force"], [], ["Gareth Noyes", "Helen Ashdown"])],
+        evidence_for(INC1, text, sentences),
+    )
+    other = "Sergeant Paul Greer punched a teenager during the arrest, the panel found."
+    inc2, ev2 = frames(
+        [incident(INC2, ["excessive_force"], [], ["Paul Greer"])],
+        evidence_for(INC2, other, [other]),
+    )
+    inc = pd.concat([inc1, inc2], ignore_index=True)
+    ev = pd.concat([ev1, ev2], ignore_index=True)
+    calls: list[list[str]] = []
+    real = attribution._officer_attribution
+
+    def counted(names, *args):
+        calls.append(list(names))
+        return real(names, *args)
+
+    monkeypatch.setattr(attribution, "_officer_attribution", counted)
+    expected = check_attribution(inc, ev)
+    calls.clear()
+    memo: dict = {}
+    first = check_attribution(inc, ev, memo)
+    assert len(calls) == 2
+    again = check_attribution(inc, ev, memo)
+    assert len(calls) == 2, "nothing changed: every outcome from the memo"
+    for out in (first, again):
+        assert out[0]["officers"].tolist() == expected[0]["officers"].tolist()
+        assert out[1] == expected[1]
+    inc.at[1, "officers"] = ["Paul Greer", "Helen Ashdown"]
+    check_attribution(inc, ev, memo)
+    assert calls[2:] == [["Paul Greer", "Helen Ashdown"]], "only the changed incident"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import MutableMapping
 from functools import cache
 from pathlib import Path
 
@@ -34,9 +37,14 @@ def _attribution_patterns(stem: str = "attribution.v1"):
 
 
 def check_attribution(
-    incidents: pd.DataFrame, evidence: pd.DataFrame
+    incidents: pd.DataFrame,
+    evidence: pd.DataFrame,
+    memo: MutableMapping[str, tuple[list[str], list[dict]]] | None = None,
 ) -> tuple[pd.DataFrame, list[dict]]:
-    """Remove officers whose name only appears as the speaker of a statement; report why."""
+    """Remove officers whose name only appears as the speaker of a statement; report why.
+
+    An incident's outcome depends only on its officers and its quotes: with `memo` (see
+    `redaction_decisions`) it is looked up by a digest of those and computed only when new."""
     rules = identity_rules()
     templates = _attribution_patterns()
     col = _id_col(incidents)
@@ -44,43 +52,60 @@ def check_attribution(
     inc = incidents.copy()
     new_officers, report = [], []
     for key, officers in zip(inc[col], inc["officers"], strict=True):
-        kept = []
-        for name in _as_list(officers):
-            variants = name_variants(name, rules)
-            regex = name_regex(variants)
-            mention = re.compile(regex)
-            speakers = [re.compile(t.replace("{NAME}", regex), re.IGNORECASE) for t in templates]
-            total = as_speaker = 0
-            for s in sentences.get(key, []):
-                spans = [m.span() for m in mention.finditer(s)]
-                total += len(spans)
-                said = {m.span(0) for p in speakers for m in p.finditer(s)}
-                as_speaker += sum(
-                    1 for sp in spans if any(a <= sp[0] and sp[1] <= b for a, b in said)
-                )
-            if total and as_speaker == total:
-                report.append(
-                    {
-                        "incident_id": key,
-                        "name": name,
-                        "decision": "removed from officers",
-                        "reason": f"appears only as the speaker of a statement ({total} mention(s))",
-                    }
-                )
-            else:
-                if not total:
-                    report.append(
-                        {
-                            "incident_id": key,
-                            "name": name,
-                            "decision": "kept",
-                            "reason": "name not found in the incident's evidence",
-                        }
-                    )
-                kept.append(name)
-        new_officers.append(kept)
+        names, sents = _as_list(officers), sentences.get(key, [])
+        found = None
+        if memo is not None and names:
+            digest = hashlib.sha256(
+                json.dumps([names, sents], ensure_ascii=False).encode("utf-8")
+            ).hexdigest()
+            found = memo.get(digest)
+        if found is None:
+            found = _officer_attribution(names, sents, rules, templates)
+            if memo is not None and names:
+                memo[digest] = found
+        kept, entries = found
+        report += [{"incident_id": key, **entry} for entry in entries]
+        new_officers.append(list(kept))
     inc["officers"] = new_officers
     return inc, report
+
+
+def _officer_attribution(
+    names: list[str], sents: list[str], rules, templates
+) -> tuple[list[str], list[dict]]:
+    """(officers kept, report entries without the incident id) for one incident."""
+    kept: list[str] = []
+    report: list[dict] = []
+    for name in names:
+        variants = name_variants(name, rules)
+        regex = name_regex(variants)
+        mention = re.compile(regex)
+        speakers = [re.compile(t.replace("{NAME}", regex), re.IGNORECASE) for t in templates]
+        total = as_speaker = 0
+        for s in sents:
+            spans = [m.span() for m in mention.finditer(s)]
+            total += len(spans)
+            said = {m.span(0) for p in speakers for m in p.finditer(s)}
+            as_speaker += sum(1 for sp in spans if any(a <= sp[0] and sp[1] <= b for a, b in said))
+        if total and as_speaker == total:
+            report.append(
+                {
+                    "name": name,
+                    "decision": "removed from officers",
+                    "reason": f"appears only as the speaker of a statement ({total} mention(s))",
+                }
+            )
+        else:
+            if not total:
+                report.append(
+                    {
+                        "name": name,
+                        "decision": "kept",
+                        "reason": "name not found in the incident's evidence",
+                    }
+                )
+            kept.append(name)
+    return kept, report
 
 
 @cache

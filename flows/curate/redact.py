@@ -7,7 +7,11 @@ is the release gate that fails validation when a protected name survives anywher
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import MutableMapping
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -177,6 +181,7 @@ def redaction_decisions(
     incidents: pd.DataFrame,
     evidence: pd.DataFrame,
     article_protected: dict[str, list[ProtectedName]] | None = None,
+    memo: MutableMapping[str, list[tuple[str, str, str]]] | None = None,
 ) -> list[RedactionDecision]:
     """Every decision about every subject, and every protected person found in the text.
 
@@ -184,37 +189,86 @@ def redaction_decisions(
     the subjects' own sentences, the incident's quotes read in order (fail closed next to a
     sexual-offence word), and `article_protected`, what extraction decided from each whole
     article (article id -> names), which applies to every incident citing that article.
+
+    An incident's own decisions depend only on its subjects, officers, quotes and its articles'
+    protected names: with `memo` (a store that lives as long as the code that decides, e.g.
+    `flows.runtime.cache.StageMemo`), they are looked up by a digest of those inputs and only an
+    incident whose inputs changed is assessed again. The cross-incident rules (officers named
+    elsewhere, shared exemptions) always run over every decision.
     """
     rules = identity_rules()
     col = _id_col(incidents)
     ecol = _id_col(evidence)
     sentences = _sentences_by_incident(evidence, ecol)
     quotes = _quotes_by_article(evidence, ecol)
+    protected = article_protected or {}
     decisions: list[RedactionDecision] = []
-    for _, row in incidents.iterrows():
-        key = row[col]
+    for key, subjects_v, officers_v in zip(
+        incidents[col],
+        incidents["subjects"] if "subjects" in incidents else [None] * len(incidents),
+        incidents["officers"] if "officers" in incidents else [None] * len(incidents),
+        strict=True,
+    ):
+        subjects, officers = _as_list(subjects_v), _as_list(officers_v)
         sents = sentences.get(key, [])
-        subjects = _as_list(row.get("subjects"))
-        for name in subjects:
-            if is_pseudonym(name, rules):
-                decisions.append(
-                    RedactionDecision(name, "kept", "pseudonym used by the sources", key)
-                )
-            elif not is_personal_name(name, rules):
-                decisions.append(RedactionDecision(name, "kept", "a description, not a name", key))
-            else:
-                decisions.append(decide(name, assess_person(name, sents), key))
-        for name in _discover(sents, set(subjects), rules):
-            decisions.append(decide(name, assess_person(name, sents, True), key, True))
         by_article = quotes.get(key, {})
-        decisions += _text_decisions(key, by_article, _as_list(row.get("officers")))
-        for aid in by_article:
-            for p in (article_protected or {}).get(aid, []):
-                decision = "withheld" if p.withheld else "named"
-                decisions.append(
-                    RedactionDecision(p.name, decision, p.reason + " (article text)", key)
-                )
+        found = None
+        if memo is not None:
+            digest = _incident_digest(subjects, officers, sents, by_article, protected)
+            found = memo.get(digest)
+        if found is None:
+            found = _incident_decisions(subjects, officers, sents, by_article, protected, rules)
+            if memo is not None:
+                memo[digest] = found
+        decisions += [RedactionDecision(n, d, r, key) for n, d, r in found]
     return _share_exemptions(_officers_elsewhere(incidents, decisions))
+
+
+def _incident_digest(
+    subjects: list[str],
+    officers: list[str],
+    sents: list[str],
+    by_article: dict[str, list[tuple[int, str]]],
+    protected: dict[str, list[ProtectedName]],
+) -> str:
+    """SHA-256 of everything one incident's decisions are made from, in the order they are read."""
+    parts = [
+        subjects,
+        officers,
+        sents,
+        [
+            [aid, quotes, [[p.name, p.reason, p.withheld] for p in protected.get(aid, [])]]
+            for aid, quotes in by_article.items()
+        ],
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _incident_decisions(
+    subjects: list[str],
+    officers: list[str],
+    sents: list[str],
+    by_article: dict[str, list[tuple[int, str]]],
+    protected: dict[str, list[ProtectedName]],
+    rules,
+) -> list[tuple[str, str, str]]:
+    """(name, decision, reason) for one incident, before the cross-incident rules."""
+    out: list[RedactionDecision] = []
+    for name in subjects:
+        if is_pseudonym(name, rules):
+            out.append(RedactionDecision(name, "kept", "pseudonym used by the sources", ""))
+        elif not is_personal_name(name, rules):
+            out.append(RedactionDecision(name, "kept", "a description, not a name", ""))
+        else:
+            out.append(decide(name, assess_person(name, sents), ""))
+    for name in _discover(sents, set(subjects), rules):
+        out.append(decide(name, assess_person(name, sents, True), "", True))
+    out += _text_decisions("", by_article, officers)
+    for aid in by_article:
+        for p in protected.get(aid, []):
+            decision = "withheld" if p.withheld else "named"
+            out.append(RedactionDecision(p.name, decision, p.reason + " (article text)", ""))
+    return [(d.name, d.decision, d.reason) for d in out]
 
 
 def _officers_elsewhere(incidents: pd.DataFrame, decisions: list[RedactionDecision]):
@@ -253,7 +307,14 @@ def _share_exemptions(decisions: list[RedactionDecision]) -> list[RedactionDecis
 def _replace(text: str, variants: list[str]) -> str:
     if not variants:
         return text
-    return re.sub(name_regex(sorted(set(variants), key=len, reverse=True)), MARKER, text)
+    return _name_pattern(tuple(sorted(set(variants), key=len, reverse=True))).sub(MARKER, text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_pattern(variants: tuple[str, ...]) -> re.Pattern[str]:
+    """The compiled name_regex of these variants: the same few name lists are matched against
+    every quote of a release, more distinct lists than `re`'s own cache of 512 patterns holds."""
+    return re.compile(name_regex(list(variants)))
 
 
 def redact(
@@ -319,11 +380,13 @@ def redact(
             if replaced != new:
                 found.append(reason)
                 new = replaced
-        for n in full_names:
-            replaced = _replace(new, [n])
-            if replaced != new:
-                found.append(full_reason[n])
-            new = replaced
+        # One scan for every withheld full name first: most quotes name none of them.
+        if full_names and _name_pattern(tuple(full_names)).search(new):
+            for n in full_names:
+                replaced = _replace(new, [n])
+                if replaced != new:
+                    found.append(full_reason[n])
+                new = replaced
         if found:
             quotes[i] = new
             flags[i] = True

@@ -7,7 +7,7 @@ import os
 import pickle
 import sqlite3
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,4 +181,85 @@ class ResultCache:
                 )
 
     def close(self) -> None:
+        self.db.close()
+
+
+# Everything after extraction whose change must invalidate memoised stage results.
+_STAGE_GLOBS = ("flows/link/**/*", "flows/curate/**/*", "schemas/**/*")
+
+
+def stage_code_version(root: Path) -> str:
+    """Hash of the extraction code (code_version) and of the linking, curation and schema code."""
+    h = hashlib.sha256(code_version(root).encode())
+    for pattern in _STAGE_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class StageMemo(MutableMapping):
+    """Results of one pure per-item computation of a later stage (e.g. one incident's redaction
+    decisions), keyed by a digest of its inputs, per code version, in SQLite.
+
+    Reads go to the database as needed; writes are kept in memory and written by `flush` in one
+    transaction. `hits` and `misses` count look-ups, so a build can report (and a test check)
+    that only changed items were recomputed. Items of other code versions are deleted on open."""
+
+    def __init__(self, path: Path, namespace: str, version: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.namespace, self.version = namespace, version
+        self.hits = self.misses = 0
+        self._new: dict[str, object] = {}
+        self.db = sqlite3.connect(str(path), timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        with self.db:
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS memo (namespace TEXT, digest TEXT, version TEXT, "
+                "payload BLOB, PRIMARY KEY (namespace, digest, version))"
+            )
+            self.db.execute(
+                "DELETE FROM memo WHERE namespace = ? AND version != ?", (namespace, version)
+            )
+
+    def __getitem__(self, digest: str):
+        if digest in self._new:
+            self.hits += 1
+            return self._new[digest]
+        row = self.db.execute(
+            "SELECT payload FROM memo WHERE namespace = ? AND digest = ? AND version = ?",
+            (self.namespace, digest, self.version),
+        ).fetchone()
+        if row is None:
+            self.misses += 1
+            raise KeyError(digest)
+        self.hits += 1
+        return pickle.loads(row[0])
+
+    def __setitem__(self, digest: str, value) -> None:
+        self._new[digest] = value
+
+    def __delitem__(self, digest: str) -> None:
+        raise NotImplementedError("memoised results are only added")
+
+    def __iter__(self):
+        raise NotImplementedError("a memo is looked up by digest, not listed")
+
+    def __len__(self) -> int:
+        return len(self._new)
+
+    def flush(self) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
+                [
+                    (self.namespace, d, self.version, pickle.dumps(v, protocol=5))
+                    for d, v in self._new.items()
+                ],
+            )
+        self._new.clear()
+
+    def close(self) -> None:
+        self.flush()
         self.db.close()
