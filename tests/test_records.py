@@ -367,3 +367,101 @@ def test_page_filters_by_country():
     root = Path(__file__).resolve().parents[1] / "flows" / "site"
     assert 'id="country"' in (root / "templates" / "release.html").read_text(encoding="utf-8")
     assert "country.value" in (root / "static" / "page.js").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- case summaries (issue 14, part 2)
+
+STOP_SUMMARY = (
+    "On 4 October 2019, a man was stopped by Kent Police officers in Maidstone. Officers attempted "
+    "to detain him and force was used to take him to the ground.\n"
+    "One officer sprayed incapacitant spray into the man's face at close range, after which he was "
+    "arrested.\n"
+    "The man was arrested on suspicion of a burglary committed in April 2019.\n"
+    "He complained to Kent Police in December 2019 and the force referred the matter to us.\n"
+    "Our investigation was completed in June 2020 and we found that the officer who used the "
+    "spray had a case to answer for misconduct.\n"
+    "The officer attended a misconduct meeting in September 2020 and received a written warning."
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the later steps of a case are never its date
+        "Our investigation was completed in November 2017 and concluded that the officer may "
+        "have a case to answer.",
+        "In May 2019 an inquest into the man's death recorded the cause of death as suicide.",
+        "The two officers appeared before a gross misconduct panel in July 2018.",
+        "Another officer was found to have a case to answer for misconduct in November 2018.",
+    ],
+)
+def test_steps_of_a_case_are_not_its_date(sentence):
+    assert sentence_date(sentence, None, False) is None
+
+
+def test_a_finding_after_a_comma_leaves_the_incident_date():
+    res, words = sentence_date(
+        "In March 2018 officers restrained a man, the panel found.", None, False
+    )
+    assert (res.start, res.precision, words) == (dt.date(2018, 3, 1), "month", "In March 2018")
+
+
+def test_a_case_summary_is_one_incident_dated_by_its_opening(nlp):
+    inc, ev = linked(nlp, dated(STOP_SUMMARY, None))
+    assert len(inc) == 1 and len(ev) >= 2
+    row = inc.iloc[0]
+    # not April 2019 (an earlier offence he was arrested for), nor a later step of the case
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2019, 10, 4)
+    assert row["date_precision"] == "day"
+
+
+def test_agencies_named_together_work_on_one_case(nlp):
+    text = (
+        "At 8.30am on 12 March 2018, a woman called Cleveland Police to report threats from her "
+        "ex-partner, who lived in Cheshire. Cleveland Police emailed Cheshire Constabulary asking "
+        "it to record the crime.\n"
+        "Cleveland Police officers failed to record the crime and took no action on the threats.\n"
+        "At 2.56pm on 13 March 2018 the man died in Cheshire Constabulary custody after officers "
+        "restrained him in a cell.\n"
+        "We found no indication that any officer had behaved in a manner that would justify "
+        "disciplinary proceedings."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) == 1
+    assert set(inc.iloc[0]["police_forces"]) == {"Cleveland Police", "Cheshire Constabulary"}
+
+
+def test_two_arrests_on_different_days_in_one_summary_are_two_incidents(nlp):
+    text = (
+        "On 3 March 2018, Essex Police officers arrested a man in Colchester and one officer "
+        "punched him in the face while he was handcuffed.\n"
+        "On 20 September 2018, Essex Police officers arrested a second man in Chelmsford and "
+        "an officer punched him repeatedly in the custody suite.\n"
+        "We investigated both complaints together and found the officers had a case to answer."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) == 2
+    days = sorted(pd.Timestamp(d).date() for d in inc["date_start"])
+    assert days == [dt.date(2018, 3, 3), dt.date(2018, 9, 20)]
+
+
+def test_a_death_and_the_failures_before_it_are_one_case():
+    from flows.core.model import Mention
+
+    def m(start, cats, forces):
+        return Mention("a", start, start + 10, "x", "r", categories=cats, police_forces=forces)
+
+    death = m(40, ["death_following_police_contact"], ["Kent Police"])
+    failure = m(0, ["investigative_failure"], ["Kent Police"])
+    assert same_case([failure, death])
+    # agencies never named together: two cases
+    other = m(80, ["death_following_police_contact"], ["Essex Police"])
+    assert not same_case([failure, other])
+    assert same_case([failure, other], together=[{"Kent Police", "Essex Police"}])
+    # two different acts in a long article: not one case's account
+    acts = [
+        m(0, ["excessive_force"], ["Kent Police"]),
+        m(20, ["dishonesty"], ["Kent Police"]),
+        m(40, ["excessive_force"], ["Kent Police"]),
+    ]
+    assert same_case(acts) and not same_case(acts, long=True)

@@ -49,8 +49,12 @@ CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated men
 # A single-case document (a case summary, a description of one death) is short; a longer news
 # article reporting several incidents is not merged from its fields alone.
 CASE_MAX_SENTENCES = 25
+# ... but one case's full account (a case summary: the act, the referral, the investigation, the
+# outcome) runs longer; its fields decide whether it is one case
+CASE_MAX_SENTENCES_ACCOUNT = 40
 CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
+ACT_DAYS_APART = 7  # acts dated this many days apart are separate incidents
 
 
 def _sentence_index(spans: list[tuple[int, int]], start: int) -> int | None:
@@ -87,7 +91,14 @@ def enrich_article(
     short = len(spans) <= CASE_MAX_SENTENCES
     if found is not None and short:
         _people(text, spans, mentions, index, ents)
-    case = short and same_case(mentions)
+    together = (
+        [set(article_agencies(text[s:e])) for s, e in spans]
+        if len(spans) <= CASE_MAX_SENTENCES_ACCOUNT
+        else []
+    )
+    case = len(spans) <= CASE_MAX_SENTENCES_ACCOUNT and same_case(
+        mentions, together, long=not short
+    )
     if case:
         for m in mentions:
             m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
@@ -102,6 +113,8 @@ def enrich_article(
         _case_subject(text, spans, mentions, ents)
     if short:
         _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+    if case or (short and len(mentions) == 1):
+        _opening_date(text, spans, mentions, index, resolve_ref, from_metadata)
 
 
 # ---- dates -------------------------------------------------------------------------------------
@@ -110,9 +123,7 @@ def enrich_article(
 def _earliest_date_only(mentions: list[Mention]) -> None:
     """In one case's account, a date that cannot be the earliest dated event's is a later step of
     the case (the arrest, the hearing, the finding): only the earliest is the incident's date."""
-    dated = [
-        m for m in mentions if m.date_precision != "unknown" and m.date_start and m.date_end
-    ]
+    dated = [m for m in mentions if m.date_precision != "unknown" and m.date_start and m.date_end]
     if not dated:
         return
     spans = [(m, m.date_start, m.date_end) for m in dated if m.date_start and m.date_end]
@@ -121,6 +132,35 @@ def _earliest_date_only(mentions: list[Mention]) -> None:
         if not (start <= first_end and first_start <= end):
             m.date_start = m.date_end = None
             m.date_precision, m.date_text = "unknown", None
+
+
+def _opening_date(text, spans, mentions, index, reference, from_metadata) -> None:
+    """One case's account opens with when it happened ('On 4 October 2018, a man was stopped...'):
+    the first incident date stated up to its first evidence sentence is the case's date. A mention
+    date it cannot be (the arrest for an earlier offence, a later finding) gives way to it; a more
+    precise one it allows ('in October 2018' ... 'on 4 October') stays."""
+    known = [j for j in index if j is not None]
+    if not known:
+        return
+    opening = None
+    for s, e in spans[: min(known) + 1]:
+        opening = sentence_date(text[s:e], reference, from_metadata)
+        if opening:
+            break
+    if opening is None:
+        return
+    res = opening[0]
+    agree = False
+    for m in mentions:
+        if m.date_precision == "unknown" or not m.date_start or not m.date_end:
+            continue
+        if m.date_start <= res.end and res.start <= m.date_end:
+            agree = True
+        else:
+            m.date_start = m.date_end = None
+            m.date_precision, m.date_text = "unknown", None
+    if not agree:
+        _set_date(mentions[0], opening)
 
 
 def sentence_date(sentence: str, reference, from_metadata: bool) -> tuple[Resolved, str] | None:
@@ -468,9 +508,70 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-def same_case(mentions: list[Mention]) -> bool:
+# Categories that tell how a case ended or was handled (a death, failures before or after it, an
+# act prosecuted as an offence)
+# rather than a separate act: any act of the same account can go with them.
+_CASE_FRAMES = {
+    "death_following_police_contact",
+    "investigative_failure",
+    "institutional_failure",
+    "criminal_offence_by_officer",
+}
+
+
+def _connected(groups: list[set[str]], together: list[set[str]]) -> bool:
+    """The agencies of `groups` are one set of agencies working on one case: every group is linked
+    to every other through shared agencies, or agencies the article names in one sentence."""
+    if not groups:
+        return True
+    links = [g for g in groups] + [t for t in together if len(t) > 1]
+    reached = set(groups[0])
+    changed = True
+    while changed:
+        changed = False
+        for g in links:
+            if g & reached and not g <= reached:
+                reached |= g
+                changed = True
+    return all(g <= reached for g in groups)
+
+
+def _acts_agree(acts: list[set[str]]) -> bool:
+    """The mentions' acts can be one case: a shared act, or one that frames the others (a death
+    with the failures or the force that led to it)."""
+    if not acts or set.intersection(*acts) or any(a & b for a in acts for b in acts if a is not b):
+        return True
+    return all(a & _CASE_FRAMES for a in acts) or sum(not a & _CASE_FRAMES for a in acts) <= 1
+
+
+def _separate_dated_acts(mentions: list[Mention]) -> bool:
+    """Two acts, each on its own day, days apart ('on 3 March officers arrested a man and punched
+    him ... on 20 September officers tasered another man'): two incidents, not one case's steps
+    (a case's later steps, the referral, the finding, are no acts)."""
+    days = [
+        m.date_start
+        for m in mentions
+        if m.date_precision == "day"
+        and m.date_start
+        and set(m.categories) - _CASE_FRAMES - {"other_misconduct"}
+    ]
+    return bool(days) and (max(days) - min(days)).days > ACT_DAYS_APART
+
+
+def _one_act(acts: list[set[str]]) -> bool:
+    """Every two mentions that name an act (beyond the frames) name a common one."""
+    own = [a - _CASE_FRAMES for a in acts]
+    own = [a for a in own if a]
+    return all(a & b for a in own for b in own)
+
+
+def same_case(
+    mentions: list[Mention], together: list[set[str]] | None = None, long: bool = False
+) -> bool:
     """True when an article's mentions are one case by their fields: at most one person harmed
-    named (by surname), dates that can be one event, one country and at most one region."""
+    named (by surname), dates that can be one event, agencies that worked together (`together`:
+    the agencies each sentence of the article names), one country and at most one region; in a
+    `long` article (a case's full account runs longer than a news story) one act as well."""
     if len(mentions) < 2:
         return False
     if len({m.char_start for m in mentions}) < len(mentions):
@@ -490,14 +591,17 @@ def same_case(mentions: list[Mention]) -> bool:
         if m.date_precision != "unknown" and m.date_start and m.date_end
     ]
     forces = [set(m.police_forces) for m in mentions if m.police_forces]
-    if any(not (a & b) for a in forces for b in forces):
-        return False  # different agencies named: different cases
+    if not _connected(forces, together or []):
+        return False  # different agencies never named together: different cases
     acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
-    acts = [a for a in acts if a]
-    if acts and not set.intersection(*acts) and not any(a & b for a in acts for b in acts if a is not b):
+    if not _acts_agree([a for a in acts if a]):
         return False  # different acts and no person to tie them: separate incidents
+    if long and not _one_act([a for a in acts if a]):
+        return False  # a long article telling of different acts: not one case's account
     if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
         return False  # events too far apart to be one case told once
+    if _separate_dated_acts(mentions):
+        return False
     if len({m.country for m in mentions if m.country}) > 1:
         return False
     return len({m.region for m in mentions if m.region}) <= 1
