@@ -465,3 +465,69 @@ def test_a_death_and_the_failures_before_it_are_one_case():
         m(40, ["excessive_force"], ["Kent Police"]),
     ]
     assert same_case(acts) and not same_case(acts, long=True)
+
+
+# ---------------------------------------------------------------- agencies of one-case accounts
+
+
+def _forces(inc) -> set[str]:
+    return {f for fs in inc["police_forces"] for f in fs}
+
+
+def test_polk_county_deputies_give_the_canonical_sheriffs_office(nlp):
+    text = (
+        "Polk County Sheriff's deputies were called to a home about 9 p.m. where a man was "
+        "reported to be armed. Deputies shot and killed Ronald Pruitt, 41, after he pointed a "
+        "shotgun at them."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Polk County Sheriff's Office"}
+
+
+def test_every_agency_of_a_one_case_account_took_part(nlp):
+    text = (
+        "A Marlow County deputy and a Cedar Rapids officer were sent to find a suicidal man "
+        "around 2 a.m. A struggle followed and Dwayne Keller grabbed a handgun. "
+        "The officers shot and killed Keller."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) == 1
+    assert _forces(inc) == {"Marlow County Sheriff's Office", "Cedar Rapids Police Department"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("Marlow County Deputy Carl Ames fired twice.", "Marlow County Sheriff's Office"),
+        ("An off-duty DeKalb officer was working security.", "DeKalb Police Department"),
+    ],
+)
+def test_capitalised_deputy_and_inner_capital_places(text, agency):
+    assert agency in [a[2] for a in find_agencies(text)]
+
+
+def test_police_in_one_named_city_are_that_citys_department(nlp):
+    text = (
+        "Derrick Lamb allegedly shot two people in midtown Tulsa and was shot and killed by "
+        "police. Police said Lamb fired at a man outside a pizza restaurant around 7 p.m."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Tulsa Police Department"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a county, a park, a street: no city's police
+        "Police found that Rhonda Gale had a warrant in Galveston County. An officer shot and "
+        "killed her after she drove at him.",
+        "Police were called to Silver Springs Park about an armed man. Officers shot and "
+        "killed Tyrone Beale.",
+        # deputies are not the city's police
+        "Deputies and police officers chased Carl Ovitz through downtown Tulsa. Officers shot "
+        "and killed Ovitz.",
+    ],
+)
+def test_no_city_police_without_a_city_or_with_other_agencies(nlp, text):
+    inc, _ = linked(nlp, dated(text))
+    assert not any(f.endswith("Police Department") for f in _forces(inc))

@@ -24,7 +24,7 @@ import re
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
-_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
+_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O'|De|La|Le|Di|Du)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
 _PLACE = rf"(?P<place>{_CAP}(?: {_CAP}){{0,4}})"
 _AGENCY = re.compile(
     rf"\b{_PLACE}\s+(?:"
@@ -33,7 +33,7 @@ _AGENCY = re.compile(
     r"|(?P<service>Police Service|Police Force|Constabulary)"
     r"|(?P<police>Police Department|police department|Police Dept\.?|Police Dept|Department of Police|"
     r"Police|police|PD)"
-    r"|(?P<deputy>deput(?:y|ies))"
+    r"|(?P<deputy>[Dd]eput(?:y|ies))"
     r"|(?P<officer>(?:police )?officers?)"
     r")(?![\w-])(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Cc]ells?|[Cc]ar|[Vv]an|[Tt]ape)\b)"
 )

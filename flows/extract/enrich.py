@@ -103,17 +103,25 @@ def enrich_article(
         for m in mentions:
             m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
         _earliest_date_only(mentions)
-        _agencies(text, mentions, CASE_AGENCIES)
+    one_story = case or (short and len(mentions) == 1)
+    if one_story:
+        # every agency a one-case account names took part in it; a lone mention's account is what
+        # leads up to it when that names any ('Kent Police said it was not involved', after it,
+        # is not)
+        told = text[: max(m.char_end for m in mentions)]
+        _agencies(text if case or not article_agencies(told) else told, mentions, CASE_AGENCIES)
         for m in mentions:
             if m.country is None:  # the agencies now filled in say where
                 places = _agency_places(m.police_forces, (), ())
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
-    if (case or (short and len(mentions) == 1)) and found is not None:
+    if one_story:
+        _city_police(text, mentions)
+    if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
     if short:
         _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
-    if case or (short and len(mentions) == 1):
+    if one_story:
         _opening_date(text, spans, mentions, index, resolve_ref, from_metadata)
 
 
@@ -228,6 +236,49 @@ def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
         for m in mentions:
             if not m.police_forces:
                 m.police_forces = list(distinct)
+
+
+_POLICE_WORD = re.compile(r"\b(?:police|officers?)\b", re.IGNORECASE)
+_OTHER_AGENCY_WORD = re.compile(
+    r"\b(?:sheriff|deput(?:y|ies)|troopers?|marshals?|agents?|constables?|state patrol|"
+    r"highway patrol|campus|university|transit|tribal)\b",
+    re.IGNORECASE,
+)
+_IN_PLACE = re.compile(
+    r"\b(?:in|near|outside|at|throughout|across)\s+(?:(?:a|an|the|their|his|her)\s+"
+    r"(?=(?:north|south|east|west|northeast|northwest|southeast|southwest|downtown|midtown|"
+    r"uptown|central|suburban)\b))?"
+    r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|downtown|midtown|"
+    r"uptown|central|suburban|NE|NW|SE|SW)\.?\s+)?"
+    r"(?P<place>(?:St\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b(?!['’])"
+)
+CITY_POLICE_POPULATION = 10_000  # a town this size runs its own police department
+
+
+def _city_police(text: str, mentions: list[Mention]) -> None:
+    """A one-case account that names no agency but says the police acted in one US city ('shot
+    and killed by police in midtown Tulsa', 'officers ... at a home in Elkhart'): the city's police
+    department. Not when other law enforcement (deputies, troopers, marshals, campus police) is
+    spoken of, when several cities are named, nor in a small town."""
+    if any(m.police_forces for m in mentions) or article_agencies(text):
+        return
+    if not _POLICE_WORD.search(text) or _OTHER_AGENCY_WORD.search(text):
+        return
+    if any(m.country not in (None, "US") for m in mentions):
+        return
+    cities = set()
+    for found in _IN_PLACE.finditer(text):
+        # the whole capitalised run: 'in Port Arthur' is a city, 'in Galveston County', 'at
+        # Silver Springs Park' are not
+        place = resolve_place(found.group("place"), countries=["US"])
+        if place is not None and place.kind == "city" and place.country == "US":
+            cities.add((place.name, place.population))
+    if len(cities) != 1:
+        return
+    ((city, population),) = cities
+    if population >= CITY_POLICE_POPULATION:
+        for m in mentions:
+            m.police_forces = [f"{city} Police Department"]
 
 
 # ---- places ------------------------------------------------------------------------------------
