@@ -531,3 +531,21 @@ def test_police_in_one_named_city_are_that_citys_department(nlp):
 def test_no_city_police_without_a_city_or_with_other_agencies(nlp, text):
     inc, _ = linked(nlp, dated(text))
     assert not any(f.endswith("Police Department") for f in _forces(inc))
+
+
+def test_a_uk_force_alias_in_an_american_text_is_the_citys_department(nlp):
+    text = (
+        "Norfolk Police arrived near Granby Blvd. and Hampton Avenue for a crash around 7 p.m. "
+        "When police arrived, Tanya Reed pulled out a gun and shot her husband. Officers shot "
+        "and killed her."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Norfolk Police Department"}
+    # in British usage the same words are the gazetteer's force
+    uk = "Norfolk Police officers restrained a man in a cell in Norwich, the IOPC said."
+    assert article_agencies(uk) == ["Norfolk Constabulary"]
+
+
+def test_saint_towns_officers():
+    found = [a[2] for a in find_agencies("St. Paul officers fired at the car.")]
+    assert found == ["St. Paul Police Department"]

@@ -25,7 +25,12 @@ import re
 from collections import Counter
 
 from flows.core.model import Article, Mention
-from flows.extract.agencies import article_agencies, canonical_agencies, find_agencies
+from flows.extract.agencies import (
+    article_agencies,
+    canonical_agencies,
+    find_agencies,
+    us_aliases,
+)
 from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
 from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
@@ -223,12 +228,15 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
 def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
     """Canonical agencies per mention; a mention naming none takes the article's when it names at
     most `limit` (one case's account may name every agency that took part)."""
-    distinct = article_agencies(text)
+    us = us_aliases(text)
+    distinct = [us.get(f, f) for f in article_agencies(text)]
     for m in mentions:
-        m.police_forces = [
+        renamed = [us[f] for f in m.police_forces if f in us]
+        m.police_forces = renamed + [
             f
             for f in canonical_agencies(m.police_forces, m.quote)
-            if f in distinct or f in m.quote  # never a force read inside a longer agency name
+            if f not in us
+            and (f in distinct or f in m.quote)  # never a force read inside a longer agency name
         ]
     if all(m.police_forces for m in mentions):
         return
