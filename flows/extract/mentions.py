@@ -427,6 +427,7 @@ def _requires_agent(rule_id: str) -> bool:
     return _rule(rule_id).get("requires") == "agent"
 
 
+
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
     seen, out = set(), []
     for m in mentions:

@@ -268,9 +268,7 @@ def _locale_cues() -> tuple[int, dict[str, re.Pattern]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("name") != "locale_cues.v1":
         raise ValueError("locale_cues.v1.yaml: expected a mapping named locale_cues.v1")
-    cues = {
-        cc: re.compile("|".join(f"(?:{p})" for p in pats)) for cc, pats in data["countries"].items()
-    }
+    cues = {cc: re.compile("|".join(f"(?:{p})" for p in pats)) for cc, pats in data["countries"].items()}
     return int(data.get("min_hits", 1)), cues
 
 
