@@ -549,3 +549,22 @@ def test_a_uk_force_alias_in_an_american_text_is_the_citys_department(nlp):
 def test_saint_towns_officers():
     found = [a[2] for a in find_agencies("St. Paul officers fired at the car.")]
     assert found == ["St. Paul Police Department"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March 2022 an officer punched a handcuffed man in a cell at Leeds police station.\n"
+        "The IOPC found on Tuesday that the West Yorkshire Police officer had committed gross "
+        "misconduct.",
+        "A West Yorkshire Police officer punched a handcuffed man in a cell in March 2022.\n"
+        "The IOPC found on Tuesday that the officer had committed gross misconduct, and he was "
+        "dismissed on Wednesday.",
+    ],
+)
+def test_the_finding_in_the_next_sentence_does_not_date_the_incident(nlp, text):
+    inc, ev = linked(nlp, dated(text, dt.date(2023, 5, 11)))
+    assert len(inc) == 1 and len(ev) == 2
+    row = inc.iloc[0]
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2022, 3, 1)
+    assert row["date_precision"] == "month"
