@@ -567,15 +567,10 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-# Categories that tell how a case ended or was handled (a death, failures before or after it, an
-# act prosecuted as an offence)
-# rather than a separate act: any act of the same account can go with them.
-_CASE_FRAMES = {
-    "death_following_police_contact",
-    "investigative_failure",
-    "institutional_failure",
-    "criminal_offence_by_officer",
-}
+# A death frames a case: the force, the failures, the offences of its account all led to it. An
+# act prosecuted as an offence goes with the act itself ('punched him' ... 'charged with assault').
+_DEATH = "death_following_police_contact"
+_CASE_FRAMES = {_DEATH, "criminal_offence_by_officer"}
 
 
 def _connected(groups: list[set[str]], together: list[set[str]]) -> bool:
@@ -596,11 +591,13 @@ def _connected(groups: list[set[str]], together: list[set[str]]) -> bool:
 
 
 def _acts_agree(acts: list[set[str]]) -> bool:
-    """The mentions' acts can be one case: a shared act, or one that frames the others (a death
-    with the failures or the force that led to it)."""
+    """The mentions' acts can be one case: a shared act, a death (with the force or the failures
+    that led to it), or one act and its prosecution."""
     if not acts or set.intersection(*acts) or any(a & b for a in acts for b in acts if a is not b):
         return True
-    return all(a & _CASE_FRAMES for a in acts) or sum(not a & _CASE_FRAMES for a in acts) <= 1
+    if any(_DEATH in a for a in acts):
+        return True
+    return sum(not a & _CASE_FRAMES for a in acts) <= 1
 
 
 def _separate_dated_acts(mentions: list[Mention]) -> bool:
