@@ -238,4 +238,5 @@ def test_article_force_fills_mentions_that_name_none(nlp):
     mixed = text + "\nKent Police said it was not involved."
     (ext2,) = extract_articles([make_article(mixed)], nlp)
     failure2 = [m for m in ext2.mentions if "investigative_failure" in m.categories]
-    assert failure2 and failure2[0].police_forces == []
+    # a force named only after the account (one not involved) is not given to it (issue 14)
+    assert failure2 and failure2[0].police_forces == ["Cleveland Police"]

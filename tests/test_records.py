@@ -367,3 +367,204 @@ def test_page_filters_by_country():
     root = Path(__file__).resolve().parents[1] / "flows" / "site"
     assert 'id="country"' in (root / "templates" / "release.html").read_text(encoding="utf-8")
     assert "country.value" in (root / "static" / "page.js").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- case summaries (issue 14, part 2)
+
+STOP_SUMMARY = (
+    "On 4 October 2019, a man was stopped by Kent Police officers in Maidstone. Officers attempted "
+    "to detain him and force was used to take him to the ground.\n"
+    "One officer sprayed incapacitant spray into the man's face at close range, after which he was "
+    "arrested.\n"
+    "The man was arrested on suspicion of a burglary committed in April 2019.\n"
+    "He complained to Kent Police in December 2019 and the force referred the matter to us.\n"
+    "Our investigation was completed in June 2020 and we found that the officer who used the "
+    "spray had a case to answer for misconduct.\n"
+    "The officer attended a misconduct meeting in September 2020 and received a written warning."
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the later steps of a case are never its date
+        "Our investigation was completed in November 2017 and concluded that the officer may "
+        "have a case to answer.",
+        "In May 2019 an inquest into the man's death recorded the cause of death as suicide.",
+        "The two officers appeared before a gross misconduct panel in July 2018.",
+        "Another officer was found to have a case to answer for misconduct in November 2018.",
+    ],
+)
+def test_steps_of_a_case_are_not_its_date(sentence):
+    assert sentence_date(sentence, None, False) is None
+
+
+def test_a_finding_after_a_comma_leaves_the_incident_date():
+    res, words = sentence_date(
+        "In March 2018 officers restrained a man, the panel found.", None, False
+    )
+    assert (res.start, res.precision, words) == (dt.date(2018, 3, 1), "month", "In March 2018")
+
+
+def test_a_case_summary_is_one_incident_dated_by_its_opening(nlp):
+    inc, ev = linked(nlp, dated(STOP_SUMMARY, None))
+    assert len(inc) == 1 and len(ev) >= 2
+    row = inc.iloc[0]
+    # not April 2019 (an earlier offence he was arrested for), nor a later step of the case
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2019, 10, 4)
+    assert row["date_precision"] == "day"
+
+
+def test_agencies_named_together_work_on_one_case(nlp):
+    text = (
+        "At 8.30am on 12 March 2018, a woman called Cleveland Police to report threats from her "
+        "ex-partner, who lived in Cheshire. Cleveland Police emailed Cheshire Constabulary asking "
+        "it to record the crime.\n"
+        "Cleveland Police officers failed to record the crime and took no action on the threats.\n"
+        "At 2.56pm on 13 March 2018 the man died in Cheshire Constabulary custody after officers "
+        "restrained him in a cell.\n"
+        "We found no indication that any officer had behaved in a manner that would justify "
+        "disciplinary proceedings."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) == 1
+    assert set(inc.iloc[0]["police_forces"]) == {"Cleveland Police", "Cheshire Constabulary"}
+
+
+def test_two_arrests_on_different_days_in_one_summary_are_two_incidents(nlp):
+    text = (
+        "On 3 March 2018, Essex Police officers arrested a man in Colchester and one officer "
+        "punched him in the face while he was handcuffed.\n"
+        "On 20 September 2018, Essex Police officers arrested a second man in Chelmsford and "
+        "an officer punched him repeatedly in the custody suite.\n"
+        "We investigated both complaints together and found the officers had a case to answer."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) == 2
+    days = sorted(pd.Timestamp(d).date() for d in inc["date_start"])
+    assert days == [dt.date(2018, 3, 3), dt.date(2018, 9, 20)]
+
+
+def test_a_death_and_the_failures_before_it_are_one_case():
+    from flows.core.model import Mention
+
+    def m(start, cats, forces):
+        return Mention("a", start, start + 10, "x", "r", categories=cats, police_forces=forces)
+
+    death = m(40, ["death_following_police_contact"], ["Kent Police"])
+    failure = m(0, ["investigative_failure"], ["Kent Police"])
+    assert same_case([failure, death])
+    # agencies never named together: two cases
+    other = m(80, ["death_following_police_contact"], ["Essex Police"])
+    assert not same_case([failure, other])
+    assert same_case([failure, other], together=[{"Kent Police", "Essex Police"}])
+    # two different acts in a long article: not one case's account
+    acts = [
+        m(0, ["excessive_force"], ["Kent Police"]),
+        m(20, ["dishonesty"], ["Kent Police"]),
+        m(40, ["excessive_force"], ["Kent Police"]),
+    ]
+    assert same_case(acts) and not same_case(acts, long=True)
+
+
+# ---------------------------------------------------------------- agencies of one-case accounts
+
+
+def _forces(inc) -> set[str]:
+    return {f for fs in inc["police_forces"] for f in fs}
+
+
+def test_polk_county_deputies_give_the_canonical_sheriffs_office(nlp):
+    text = (
+        "Polk County Sheriff's deputies were called to a home about 9 p.m. where a man was "
+        "reported to be armed. Deputies shot and killed Ronald Pruitt, 41, after he pointed a "
+        "shotgun at them."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Polk County Sheriff's Office"}
+
+
+def test_every_agency_of_a_one_case_account_took_part(nlp):
+    text = (
+        "A Marlow County deputy and a Cedar Rapids officer were sent to find a suicidal man "
+        "around 2 a.m. A struggle followed and Dwayne Keller grabbed a handgun. "
+        "The officers shot and killed Keller."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) == 1
+    assert _forces(inc) == {"Marlow County Sheriff's Office", "Cedar Rapids Police Department"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("Marlow County Deputy Carl Ames fired twice.", "Marlow County Sheriff's Office"),
+        ("An off-duty DeKalb officer was working security.", "DeKalb Police Department"),
+    ],
+)
+def test_capitalised_deputy_and_inner_capital_places(text, agency):
+    assert agency in [a[2] for a in find_agencies(text)]
+
+
+def test_police_in_one_named_city_are_that_citys_department(nlp):
+    text = (
+        "Derrick Lamb allegedly shot two people in midtown Tulsa and was shot and killed by "
+        "police. Police said Lamb fired at a man outside a pizza restaurant around 7 p.m."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Tulsa Police Department"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a county, a park, a street: no city's police
+        "Police found that Rhonda Gale had a warrant in Galveston County. An officer shot and "
+        "killed her after she drove at him.",
+        "Police were called to Silver Springs Park about an armed man. Officers shot and "
+        "killed Tyrone Beale.",
+        # deputies are not the city's police
+        "Deputies and police officers chased Carl Ovitz through downtown Tulsa. Officers shot "
+        "and killed Ovitz.",
+    ],
+)
+def test_no_city_police_without_a_city_or_with_other_agencies(nlp, text):
+    inc, _ = linked(nlp, dated(text))
+    assert not any(f.endswith("Police Department") for f in _forces(inc))
+
+
+def test_a_uk_force_alias_in_an_american_text_is_the_citys_department(nlp):
+    text = (
+        "Norfolk Police arrived near Granby Blvd. and Hampton Avenue for a crash around 7 p.m. "
+        "When police arrived, Tanya Reed pulled out a gun and shot her husband. Officers shot "
+        "and killed her."
+    )
+    inc, _ = linked(nlp, dated(text))
+    assert _forces(inc) == {"Norfolk Police Department"}
+    # in British usage the same words are the gazetteer's force
+    uk = "Norfolk Police officers restrained a man in a cell in Norwich, the IOPC said."
+    assert article_agencies(uk) == ["Norfolk Constabulary"]
+
+
+def test_saint_towns_officers():
+    found = [a[2] for a in find_agencies("St. Paul officers fired at the car.")]
+    assert found == ["St. Paul Police Department"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March 2022 an officer punched a handcuffed man in a cell at Leeds police station.\n"
+        "The IOPC found on Tuesday that the West Yorkshire Police officer had committed gross "
+        "misconduct.",
+        "A West Yorkshire Police officer punched a handcuffed man in a cell in March 2022.\n"
+        "The IOPC found on Tuesday that the officer had committed gross misconduct, and he was "
+        "dismissed on Wednesday.",
+    ],
+)
+def test_the_finding_in_the_next_sentence_does_not_date_the_incident(nlp, text):
+    inc, ev = linked(nlp, dated(text, dt.date(2023, 5, 11)))
+    assert len(inc) == 1 and len(ev) == 2
+    row = inc.iloc[0]
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2022, 3, 1)
+    assert row["date_precision"] == "month"

@@ -24,7 +24,7 @@ import re
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
-_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
+_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O'|De|La|Le|Di|Du)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
 _PLACE = rf"(?P<place>{_CAP}(?: {_CAP}){{0,4}})"
 _AGENCY = re.compile(
     rf"\b{_PLACE}\s+(?:"
@@ -33,7 +33,7 @@ _AGENCY = re.compile(
     r"|(?P<service>Police Service|Police Force|Constabulary)"
     r"|(?P<police>Police Department|police department|Police Dept\.?|Police Dept|Department of Police|"
     r"Police|police|PD)"
-    r"|(?P<deputy>deput(?:y|ies))"
+    r"|(?P<deputy>[Dd]eput(?:y|ies))"
     r"|(?P<officer>(?:police )?officers?)"
     r")(?![\w-])(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Cc]ells?|[Cc]ar|[Vv]an|[Tt]ape)\b)"
 )
@@ -87,7 +87,9 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
                     continue
                 name, country = f"{place} Sheriff's Office", country or "US"
             else:
-                town = resolve(place)
+                town = resolve(place, countries=["US"]) or resolve(
+                    re.sub(r"^St\. ", "Saint ", place), countries=["US"]
+                )
                 if county or (
                     town is not None
                     and town.kind == "city"
@@ -162,4 +164,26 @@ def canonical_agencies(names: list[str], sentence: str) -> list[str]:
     for name in found:
         if name not in out:
             out.append(name)
+    return out
+
+
+def us_aliases(text: str) -> dict[str, str]:
+    """UK force -> US city police department, for a text in American usage ('p.m.', '911',
+    'Blvd.') that names the force only by a place alias: 'Norfolk Police arrived' in Virginia is
+    the Norfolk Police Department, not Norfolk Constabulary."""
+    from flows.extract.places import locale_country
+
+    if locale_country(text) != "US":
+        return {}
+    out: dict[str, str] = {}
+    for s, e, name in find_forces(text, True):
+        alias = text[s:e]
+        if alias == name or not canonical_force(name) or name in text:
+            continue
+        place = re.sub(r"\s+(?:[Pp]olice)$", "", alias)
+        if place == alias:
+            continue
+        city = resolve(place, countries=["US"])
+        if city is not None and city.kind == "city":
+            out[name] = f"{place} Police Department"
     return out

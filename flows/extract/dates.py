@@ -212,7 +212,9 @@ def _report_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     rules = date_rules()
     subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
     verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
-    subject_first = re.compile(rf"^[\s,]*(?:\S+\s+){{0,5}}?(?:[\w’'-]+\s+)?\b(?:{subj})\b", re.I)
+    subject_first = re.compile(
+        rf"^[\s,]*(?:[^\s,]+\s+){{0,5}}?(?:[\w’'-]+\s+)?\b(?:{subj})\b", re.I
+    )
     verb = re.compile(rf"\b(?:{verbs})\b", re.I)
     passive = re.compile(
         r"\b(?:came to light|emerged|(?:was|were) (?:revealed|published|exposed|uncovered))\b", re.I

@@ -26,7 +26,12 @@ import re
 from collections import Counter
 
 from flows.core.model import Article, Mention
-from flows.extract.agencies import article_agencies, canonical_agencies, find_agencies
+from flows.extract.agencies import (
+    article_agencies,
+    canonical_agencies,
+    find_agencies,
+    us_aliases,
+)
 from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
 from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
@@ -68,8 +73,12 @@ CASE_MAX_SENTENCES = 25
 # A description of one death or one encounter (MPV, a newsroom narrative): its mentions that name
 # nobody harmed take the person its parse shows harmed, even when they are not linked as one case.
 DESCRIPTION_SENTENCES = 10
+# ... but one case's full account (a case summary: the act, the referral, the investigation, the
+# outcome) runs longer; its fields decide whether it is one case
+CASE_MAX_SENTENCES_ACCOUNT = 40
 CASE_AGENCIES = 4  # agencies one case's account may name, all of them taking part
 CASE_SPAN = dt.timedelta(days=400)  # one case's account may run from the act to its outcome
+ACT_DAYS_APART = 7  # acts dated this many days apart are separate incidents
 
 
 def _sentence_index(spans: list[tuple[int, int]], start: int) -> int | None:
@@ -108,24 +117,40 @@ def enrich_article(
     short = len(spans) <= CASE_MAX_SENTENCES
     if found is not None and short:
         _people(text, spans, mentions, index, ents)
-    case = short and same_case(mentions)
+    together = (
+        [set(article_agencies(text[s:e])) for s, e in spans]
+        if len(spans) <= CASE_MAX_SENTENCES_ACCOUNT
+        else []
+    )
+    case = len(spans) <= CASE_MAX_SENTENCES_ACCOUNT and same_case(
+        mentions, together, long=not short
+    )
     if case:
         for m in mentions:
             m.link_keys = [*m.link_keys, f"case:{article.article_id}"]
         _earliest_date_only(mentions)
-        _agencies(text, mentions, CASE_AGENCIES)
+    one_story = case or (short and len(mentions) == 1)
+    if one_story:
+        # every agency a one-case account names took part in it; a lone mention's account is what
+        # leads up to it when that names any ('Kent Police said it was not involved', after it,
+        # is not)
+        told = text[: max(m.char_end for m in mentions)]
+        _agencies(text if case or not article_agencies(told) else told, mentions, CASE_AGENCIES)
         for m in mentions:
             if m.country is None:  # the agencies now filled in say where
                 places = _agency_places(m.police_forces, (), ())
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
-    one = case or (short and len(mentions) == 1)
-    if found is not None and (one or len(spans) <= DESCRIPTION_SENTENCES):
-        _parsed_subject(text, mentions, fill_only=not one)
-    if one and found is not None:
+    if one_story:
+        _city_police(text, mentions)
+    if found is not None and (one_story or len(spans) <= DESCRIPTION_SENTENCES):
+        _parsed_subject(text, mentions, fill_only=not one_story)
+    if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
     if short:
         _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+    if one_story:
+        _opening_date(text, spans, mentions, index, resolve_ref, from_metadata)
 
 
 # ---- dates -------------------------------------------------------------------------------------
@@ -143,6 +168,35 @@ def _earliest_date_only(mentions: list[Mention]) -> None:
         if not (start <= first_end and first_start <= end):
             m.date_start = m.date_end = None
             m.date_precision, m.date_text = "unknown", None
+
+
+def _opening_date(text, spans, mentions, index, reference, from_metadata) -> None:
+    """One case's account opens with when it happened ('On 4 October 2018, a man was stopped...'):
+    the first incident date stated up to its first evidence sentence is the case's date. A mention
+    date it cannot be (the arrest for an earlier offence, a later finding) gives way to it; a more
+    precise one it allows ('in October 2018' ... 'on 4 October') stays."""
+    known = [j for j in index if j is not None]
+    if not known:
+        return
+    opening = None
+    for s, e in spans[: min(known) + 1]:
+        opening = sentence_date(text[s:e], reference, from_metadata)
+        if opening:
+            break
+    if opening is None:
+        return
+    res = opening[0]
+    agree = False
+    for m in mentions:
+        if m.date_precision == "unknown" or not m.date_start or not m.date_end:
+            continue
+        if m.date_start <= res.end and res.start <= m.date_end:
+            agree = True
+        else:
+            m.date_start = m.date_end = None
+            m.date_precision, m.date_text = "unknown", None
+    if not agree:
+        _set_date(mentions[0], opening)
 
 
 def sentence_date(sentence: str, reference, from_metadata: bool) -> tuple[Resolved, str] | None:
@@ -197,12 +251,15 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
 def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
     """Canonical agencies per mention; a mention naming none takes the article's when it names at
     most `limit` (one case's account may name every agency that took part)."""
-    distinct = article_agencies(text)
+    us = us_aliases(text)
+    distinct = [us.get(f, f) for f in article_agencies(text)]
     for m in mentions:
-        m.police_forces = [
+        renamed = [us[f] for f in m.police_forces if f in us]
+        m.police_forces = renamed + [
             f
             for f in canonical_agencies(m.police_forces, m.quote)
-            if f in distinct or f in m.quote  # never a force read inside a longer agency name
+            if f not in us
+            and (f in distinct or f in m.quote)  # never a force read inside a longer agency name
         ]
     if all(m.police_forces for m in mentions):
         return
@@ -210,6 +267,49 @@ def _agencies(text: str, mentions: list[Mention], limit: int = 2) -> None:
         for m in mentions:
             if not m.police_forces:
                 m.police_forces = list(distinct)
+
+
+_POLICE_WORD = re.compile(r"\b(?:police|officers?)\b", re.IGNORECASE)
+_OTHER_AGENCY_WORD = re.compile(
+    r"\b(?:sheriff|deput(?:y|ies)|troopers?|marshals?|agents?|constables?|state patrol|"
+    r"highway patrol|campus|university|transit|tribal)\b",
+    re.IGNORECASE,
+)
+_IN_PLACE = re.compile(
+    r"\b(?:in|near|outside|at|throughout|across)\s+(?:(?:a|an|the|their|his|her)\s+"
+    r"(?=(?:north|south|east|west|northeast|northwest|southeast|southwest|downtown|midtown|"
+    r"uptown|central|suburban)\b))?"
+    r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|downtown|midtown|"
+    r"uptown|central|suburban|NE|NW|SE|SW)\.?\s+)?"
+    r"(?P<place>(?:St\.\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b(?!['’])"
+)
+CITY_POLICE_POPULATION = 10_000  # a town this size runs its own police department
+
+
+def _city_police(text: str, mentions: list[Mention]) -> None:
+    """A one-case account that names no agency but says the police acted in one US city ('shot
+    and killed by police in midtown Tulsa', 'officers ... at a home in Elkhart'): the city's police
+    department. Not when other law enforcement (deputies, troopers, marshals, campus police) is
+    spoken of, when several cities are named, nor in a small town."""
+    if any(m.police_forces for m in mentions) or article_agencies(text):
+        return
+    if not _POLICE_WORD.search(text) or _OTHER_AGENCY_WORD.search(text):
+        return
+    if any(m.country not in (None, "US") for m in mentions):
+        return
+    cities = set()
+    for found in _IN_PLACE.finditer(text):
+        # the whole capitalised run: 'in Port Arthur' is a city, 'in Galveston County', 'at
+        # Silver Springs Park' are not
+        place = resolve_place(found.group("place"), countries=["US"])
+        if place is not None and place.kind == "city" and place.country == "US":
+            cities.add((place.name, place.population))
+    if len(cities) != 1:
+        return
+    ((city, population),) = cities
+    if population >= CITY_POLICE_POPULATION:
+        for m in mentions:
+            m.police_forces = [f"{city} Police Department"]
 
 
 # ---- places ------------------------------------------------------------------------------------
@@ -616,9 +716,67 @@ def _surname(name: str) -> str:
     return words[-1] if words else ""
 
 
-def same_case(mentions: list[Mention]) -> bool:
+# A death frames a case: the force, the failures, the offences of its account all led to it. An
+# act prosecuted as an offence goes with the act itself ('punched him' ... 'charged with assault').
+_DEATH = "death_following_police_contact"
+_CASE_FRAMES = {_DEATH, "criminal_offence_by_officer"}
+
+
+def _connected(groups: list[set[str]], together: list[set[str]]) -> bool:
+    """The agencies of `groups` are one set of agencies working on one case: every group is linked
+    to every other through shared agencies, or agencies the article names in one sentence."""
+    if not groups:
+        return True
+    links = [g for g in groups] + [t for t in together if len(t) > 1]
+    reached = set(groups[0])
+    changed = True
+    while changed:
+        changed = False
+        for g in links:
+            if g & reached and not g <= reached:
+                reached |= g
+                changed = True
+    return all(g <= reached for g in groups)
+
+
+def _acts_agree(acts: list[set[str]]) -> bool:
+    """The mentions' acts can be one case: a shared act, a death (with the force or the failures
+    that led to it), or one act and its prosecution."""
+    if not acts or set.intersection(*acts) or any(a & b for a in acts for b in acts if a is not b):
+        return True
+    if any(_DEATH in a for a in acts):
+        return True
+    return sum(not a & _CASE_FRAMES for a in acts) <= 1
+
+
+def _separate_dated_acts(mentions: list[Mention]) -> bool:
+    """Two acts, each on its own day, days apart ('on 3 March officers arrested a man and punched
+    him ... on 20 September officers tasered another man'): two incidents, not one case's steps
+    (a case's later steps, the referral, the finding, are no acts)."""
+    days = [
+        m.date_start
+        for m in mentions
+        if m.date_precision == "day"
+        and m.date_start
+        and set(m.categories) - _CASE_FRAMES - {"other_misconduct"}
+    ]
+    return bool(days) and (max(days) - min(days)).days > ACT_DAYS_APART
+
+
+def _one_act(acts: list[set[str]]) -> bool:
+    """Every two mentions that name an act (beyond the frames) name a common one."""
+    own = [a - _CASE_FRAMES for a in acts]
+    own = [a for a in own if a]
+    return all(a & b for a in own for b in own)
+
+
+def same_case(
+    mentions: list[Mention], together: list[set[str]] | None = None, long: bool = False
+) -> bool:
     """True when an article's mentions are one case by their fields: at most one person harmed
-    named (by surname), dates that can be one event, one country and at most one region."""
+    named (by surname), dates that can be one event, agencies that worked together (`together`:
+    the agencies each sentence of the article names), one country and at most one region; in a
+    `long` article (a case's full account runs longer than a news story) one act as well."""
     if len(mentions) < 2:
         return False
     if len({m.char_start for m in mentions}) < len(mentions):
@@ -638,18 +796,17 @@ def same_case(mentions: list[Mention]) -> bool:
         if m.date_precision != "unknown" and m.date_start and m.date_end
     ]
     forces = [set(m.police_forces) for m in mentions if m.police_forces]
-    if any(not (a & b) for a in forces for b in forces):
-        return False  # different agencies named: different cases
+    if not _connected(forces, together or []):
+        return False  # different agencies never named together: different cases
     acts = [set(m.categories) - {"other_misconduct"} for m in mentions if m.categories]
-    acts = [a for a in acts if a]
-    if (
-        acts
-        and not set.intersection(*acts)
-        and not any(a & b for a in acts for b in acts if a is not b)
-    ):
+    if not _acts_agree([a for a in acts if a]):
         return False  # different acts and no person to tie them: separate incidents
+    if long and not _one_act([a for a in acts if a]):
+        return False  # a long article telling of different acts: not one case's account
     if periods and max(p.start for p in periods) - min(p.end for p in periods) > CASE_SPAN:
         return False  # events too far apart to be one case told once
+    if _separate_dated_acts(mentions):
+        return False
     if len({m.country for m in mentions if m.country}) > 1:
         return False
     return len({m.region for m in mentions if m.region}) <= 1

@@ -182,7 +182,12 @@ def _join_same_place(mentions: list[Mention], i: int, uf: _UnionFind) -> None:
         other = mentions[j]
         if other.article_id != m.article_id:
             return
-        if m.location and not other.link_keys and other.location == m.location:
+        if (
+            m.location
+            and not other.link_keys
+            and other.location == m.location
+            and not _days_apart(other, m)
+        ):
             uf.union(j, i)
             return
 
@@ -220,17 +225,29 @@ def _attach_headlines(mentions: list[Mention], uf: _UnionFind) -> None:
             if other.article_id != m.article_id:
                 break
             if set(other.categories) & set(m.categories):
-                uf.union(i, j)
+                if not _days_apart(m, other):
+                    uf.union(i, j)
                 break
 
 
 def _related(a: Mention, b: Mention) -> bool:
     """Neighbouring sentences continue one incident only when they share a category
-    (a generic 'other_misconduct' sentence continues anything)."""
+    (a generic 'other_misconduct' sentence continues anything) and are not dated to days apart."""
+    if _days_apart(a, b):
+        return False  # each dated to its own day, days apart: two incidents however close the text
     ca, cb = set(a.categories), set(b.categories)
     if ca & cb or ca <= _GENERIC_CATS or cb <= _GENERIC_CATS:
         return True
     return bool(_ANAPHORA.match(b.quote))  # "This treatment came after...", "The list goes on"
+
+
+DAYS_APART = 7  # two events dated to days this far apart are not one incident
+
+
+def _days_apart(a: Mention, b: Mention) -> bool:
+    if a.date_precision != "day" or b.date_precision != "day" or not a.date_start:
+        return False
+    return b.date_start is not None and abs((a.date_start - b.date_start).days) > DAYS_APART
 
 
 _GENERIC_CATS = {"other_misconduct"}
