@@ -58,6 +58,10 @@ NOT_MISCONDUCT = {
         "A bus driver was wounded on her route on Monday. An officer at the scene says she was at "
         "work, in full uniform, when shot."
     ),
+    # police only report what someone else did
+    "police_claim_about_theft": (
+        "Police claim Ms Duarte has changed her account of the alleged burglary and theft."
+    ),
     # the police officer is the one who died or was hurt
     "had_an_officer_shot": "The inspector told reporters: 'We had a colleague shot in Leeds last night.",
     "officer_possessive_death": (
@@ -114,6 +118,7 @@ MISCONDUCT = {
     "officers_with_mc_names": (
         "Officers Bryan McKenna and Carl DeLuca shot and killed her when she raised a gun."
     ),
+    "police_said_they_shot": "Police said they shot the man after he pointed a gun at them.",
     "arriving_deputies": "Arriving deputies shot Moore after he raised a rifle at them.",
     "he_after_the_officer": (
         "The officer chased the teenager down an alley before he tackled him to the ground."

@@ -106,6 +106,7 @@ def lexicon() -> dict[str, Any]:
         "held_by_police",
         "partitive_nouns",
         "undergo_nouns",
+        "speech_verbs",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -582,6 +583,29 @@ def police_role(
     if _is_clause(act):
         return verb_role(act, police, charged)
     return noun_role(act, police)
+
+
+def police_only_speak(span: Span, police: PoliceFinder) -> bool:
+    """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
+    has changed her story about the theft"): every police noun phrase is the subject of a speech
+    verb whose complement holds the act."""
+    act = act_token(span)
+    sent = act.sent
+    found = [
+        t
+        for t in sent
+        if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj")
+        and police.head_is_police(t)
+    ]
+    if not found:
+        return False
+    return all(
+        t.dep_ == "nsubj"
+        and t.head.lower_ in police.lex["speech_verbs"]
+        and act.i != t.head.i
+        and act in t.head.subtree
+        for t in found
+    )
 
 
 def undergoes(span: Span) -> bool:

@@ -20,6 +20,7 @@ from flows.extract.agency import (
     PoliceFinder,
     act_is_clause,
     has_parse,
+    police_only_speak,
     police_role,
     undergoes,
 )
@@ -205,7 +206,9 @@ def _officer_name(ctx: SentenceContext):
     return check
 
 
-def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
+def _agent_by_parse(
+    span, role: str, text: str, ctx: SentenceContext, finder: PoliceFinder | None = None
+) -> bool:
     """An agent rule holds: the parse makes police the doer; when the parse cannot tell (a pronoun or
     no subject, a parse the small model got wrong), the word-level fallback decides."""
     if role == AGENT:
@@ -223,6 +226,8 @@ def _agent_by_parse(span, role: str, text: str, ctx: SentenceContext) -> bool:
         return (
             False  # common verbs ("hit", "pushed", "fire") count only when the parse names police
         )
+    if finder is not None and police_only_speak(span, finder):
+        return False  # "Police claim she changed her story about the theft"
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
         # "He was charged with ...": only right after a sentence naming police and an officer
         return ctx.police_prev and bool(ctx.known_officers)
@@ -274,7 +279,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             if not parsed and _rule(rule).get("parse_only"):
                 continue
             ok = (
-                _agent_by_parse(span, role, text, ctx)
+                _agent_by_parse(span, role, text, ctx, finder)
                 if parsed
                 else _agent_by_words(span, text, ctx)
             )
