@@ -111,7 +111,18 @@ def enrich_article(
         if j is not None:
             wanted |= {j, j - 1} - {-1}
     order = sorted(wanted)
-    found = entities([text[spans[j][0] : spans[j][1]] for j in order])
+    whole = _parse_description(text) if len(spans) <= DESCRIPTION_SENTENCES else None
+    if whole is not None:  # one pass of the trained pipeline gives the entities and the parse
+        found = [
+            [
+                (e.start_char - spans[j][0], e.end_char - spans[j][0], e.text, e.label_)
+                for e in whole.ents
+                if spans[j][0] <= e.start_char and e.end_char <= spans[j][1]
+            ]
+            for j in order
+        ]
+    else:
+        found = entities([text[spans[j][0] : spans[j][1]] for j in order])
     ents = dict(zip(order, found or [[] for _ in order], strict=True))
     _places(text, spans, mentions, index, ents)
     short = len(spans) <= CASE_MAX_SENTENCES
@@ -144,7 +155,7 @@ def enrich_article(
     if one_story:
         _city_police(text, mentions)
     if found is not None and (one_story or len(spans) <= DESCRIPTION_SENTENCES):
-        _parsed_subject(text, mentions, fill_only=not one_story)
+        _parsed_subject(text, mentions, fill_only=not one_story, doc=whole)
     if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
     if short:
@@ -637,17 +648,26 @@ def _case_subject(text, spans, mentions, ents) -> None:
         m.link_keys = [*m.link_keys, f"subject:{normalise_name(name)}"]
 
 
-def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False) -> None:
+def _parse_description(text: str):
+    """The trained pipeline (tagger, parser, entities) over a whole short text; None without it."""
+    from flows.extract.resources import trained_parser
+
+    nlp = trained_parser()
+    return nlp(text) if nlp is not None else None
+
+
+def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False, doc=None) -> None:
     """One case's account: the person the whole document's parse shows harmed (`victims.py`) is its
     subject, and the rules' subjects that the parse shows as officers, speakers or no name at all
     (a motel, a town, a bureau) are dropped. With `fill_only` (a short description whose mentions
     are not one case) only the mentions left naming nobody take that person."""
     from flows.extract.resources import trained_parser
 
-    nlp = trained_parser()
-    if nlp is None:
-        return
-    doc = nlp(text)
+    if doc is None:
+        nlp = trained_parser()
+        if nlp is None:
+            return
+        doc = nlp(text)
     officers = {normalise_name(o) for m in mentions for o in m.officers}
     people = analyse(doc, officers)
     top = harmed_person(people)
