@@ -112,6 +112,7 @@ def enrich_article(
             wanted |= {j, j - 1} - {-1}
     order = sorted(wanted)
     whole = _parse_description(text) if len(spans) <= DESCRIPTION_SENTENCES else None
+    found: list[list[tuple[int, int, str, str]]] | None
     if whole is not None:  # one pass of the trained pipeline gives the entities and the parse
         found = [
             [
