@@ -204,4 +204,5 @@ def trained_parser():
 
     if importlib.util.find_spec(TRAINED_NAME) is None:
         return None
-    return spacy.load(TRAINED_NAME, exclude=["lemmatizer", "senter"])
+    # attribute_ruler (tags -> POS) is left out: victims.py reads the fine-grained tags only
+    return spacy.load(TRAINED_NAME, exclude=["lemmatizer", "senter", "attribute_ruler"])
