@@ -37,6 +37,7 @@ AGENT, PATIENT, OTHER, UNKNOWN = "agent", "patient", "other", "unknown"
 # police did it only if the text shows them confronting the person (flows/extract/mentions.py)
 NO_AGENT = "no_agent"
 _ELLIPTIC_MARKS = frozenset(("when", "while", "if", "once", "after", "before", "until", "unless"))
+_ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "pobj")  # noun phrases a pronoun may refer back to
 _HAVE_GET = frozenset(("have", "has", "had", "having", "get", "got", "gets", "getting"))
 _IRREGULAR_PARTICIPLES = frozenset(
     (
@@ -156,13 +157,8 @@ class PoliceFinder:
     def _they(self, tok: Token) -> bool:
         """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
         sentence is police, or there is none and the previous sentence names police."""
-        for t in reversed(tok.doc[: tok.i]):
-            if (
-                t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
-                and t.lower_ not in self.lex["pronouns"]
-            ):
-                return self.head_is_police(t)
-        return self.they_are_police
+        t = _antecedent(tok, _ARGUMENTS, self.lex)
+        return self.head_is_police(t) if t is not None else self.they_are_police
 
     def head_is_police(self, tok: Token) -> bool:
         word = tok.lower_
@@ -181,13 +177,11 @@ class PoliceFinder:
             # noun phrase: "an officer fires ...", "police pepper spray the crowd"
             return True
         if word in self.lex["held_by_police"] and any(
-            c.dep_ == "acl" and self.is_police(_by_agent(c)) for c in tok.children
+            (c.dep_ in _MODIFIERS and self.head_is_police(c))  # "in his police cell"
+            or (c.dep_ == "acl" and self.is_police(_by_agent(c)))  # "the car driven by the officer"
+            for c in tok.children
         ):
-            return True  # "the car driven by the officer"
-        if word in self.lex["held_by_police"] and any(
-            self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS
-        ):
-            return True  # "in his police cell", "in a police van"
+            return True
         if (
             _capitalised(tok)
             and tok.i > 0
@@ -272,14 +266,9 @@ def _by_agent(tok: Token) -> Token | None:
 def _is_passive(tok: Token) -> bool:
     if any(c.dep_ in (*_PASS_SUBJ, "auxpass") for c in tok.children):
         return True
-    participle = (
-        tok.tag_ == "VBN"
-        or tok.lower_.endswith(("ed", "en"))
-        or tok.lower_ in _IRREGULAR_PARTICIPLES
-    )
     if (
         tok.dep_ == "advcl"
-        and participle
+        and _participle(tok)
         and any(c.dep_ in ("mark", "advmod") and c.lower_ in _ELLIPTIC_MARKS for c in tok.children)
         and not any(c.dep_ in (*_SUBJ, "aux", "dobj") for c in tok.children)
     ):
@@ -287,6 +276,11 @@ def _is_passive(tok: Token) -> bool:
     # "a man shot by police", "left dead": a participle modifying a noun
     if tok.dep_ != "acl" or any(c.dep_ in _SUBJ for c in tok.children):
         return False
+    return _participle(tok)
+
+
+def _participle(tok: Token) -> bool:
+    """A past participle by its tag or, without a tagger, by its form ('arrested', 'shot')."""
     return (
         tok.tag_ == "VBN"
         or tok.lower_.endswith(("ed", "en"))
@@ -340,12 +334,27 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     plural nouns cannot be 'he'). None for other pronouns or when there is none."""
     if pron.lower_ not in ("he", "she"):
         return None
-    for t in reversed(pron.doc[: pron.i]):
-        if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in lex["pronouns"]:
-            continue
-        if t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title):
-            continue
-        return t
+    return _antecedent(
+        pron,
+        ("nsubj", "nsubjpass"),
+        lex,
+        lambda t: (
+            not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
+        ),
+    )
+
+
+def _antecedent(
+    tok: Token,
+    deps: tuple[str, ...],
+    lex: dict[str, Any],
+    can_be: Callable[[Token], bool] = lambda t: True,
+) -> Token | None:
+    """The nearest earlier noun (not a pronoun) of the sentence in one of `deps` that `can_be`
+    what `tok` refers to."""
+    for t in reversed(tok.doc[: tok.i]):
+        if t.dep_ in deps and t.lower_ not in lex["pronouns"] and can_be(t):
+            return t
     return None
 
 
@@ -387,7 +396,7 @@ def _had_done_to(verb: Token) -> bool:
         and verb.head.lower_ in _HAVE_GET
         and verb.dep_ in ("ccomp", "xcomp", "oprd", "acl")
         and _child(verb, ("dobj",)) is None
-        and (verb.lower_ in _IRREGULAR_PARTICIPLES or verb.lower_.endswith(("ed", "en")))
+        and _participle(verb)
     )
 
 
@@ -489,13 +498,8 @@ def _possessor_is_police(noun: Token, police: PoliceFinder) -> bool:
     if poss is None:
         return False
     if poss.lower_ in ("his", "her", "their"):
-        for t in reversed(noun.doc[: poss.i]):
-            if (
-                t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
-                and t.lower_ not in police.lex["pronouns"]
-            ):
-                return police.head_is_police(t)
-        return False
+        t = _antecedent(poss, _ARGUMENTS, police.lex)
+        return t is not None and police.head_is_police(t)
     return police.is_police(poss)
 
 

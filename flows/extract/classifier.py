@@ -60,9 +60,10 @@ class MisconductClassifier:
     alone_threshold: float
     article_threshold: float
     meta: dict
-    # the best window of an article at or above this makes it a case report (`case_report`)
-    context_threshold: float = 1.0
-    oversight_floor: float = 0.0
+    # the best window of an article at or above this makes it a case report (`oversight_context`)
+    context_threshold: float
+    # an article naming an oversight body is a case report only when its best window reaches this
+    oversight_floor: float
 
     def score(self, texts: Iterable[str], batch_size: int = 256) -> list[float]:
         """P(misconduct) of each text."""
@@ -186,6 +187,11 @@ def score_windows(nlp: Language, texts: list[str]) -> list[float | None]:
     return [round(s, 4) for s in pipe.score(texts)]
 
 
+def best_score(scores: Iterable[float | None]) -> float | None:
+    """The best window score of an article (None when no window was scored)."""
+    return max((s for s in scores if s is not None), default=None)
+
+
 def oversight_context(
     nlp: Language, article_scores: Sequence[float | None], oversight_named: bool
 ) -> bool:
@@ -195,7 +201,7 @@ def oversight_context(
     it names an oversight body (`oversight_named`) and its best window reaches
     `oversight_floor` (an officer murdered by a detainee is not a case against the police, even
     when the watchdog looks at it). Without the classifier, naming the body decides."""
-    best = max((s for s in article_scores if s is not None), default=None)
+    best = best_score(article_scores)
     if not nlp.has_pipe(COMPONENT) or best is None:
         return oversight_named
     pipe: ClassifierComponent = nlp.get_pipe(COMPONENT)  # type: ignore[assignment]
@@ -223,7 +229,7 @@ def classified_mentions(
         for m in found:
             m.classifier_score = score
         return found
-    article_max = max((s for s in article_scores if s is not None), default=None)
+    article_max = best_score(article_scores)
     if found:
         kept = found if pipe.keep(score, True, article_max) else []
     elif doc.spans.get("misconduct") and pipe.keep(score, False):

@@ -40,6 +40,7 @@ from flows.extract.places import (
     _clean,
     dateline_places,
     entities,
+    entity_tuples,
     force_place,
     locale_country,
     pick_place,
@@ -114,14 +115,7 @@ def enrich_article(
     whole = _parse_description(text) if len(spans) <= DESCRIPTION_SENTENCES else None
     found: list[list[tuple[int, int, str, str]]] | None
     if whole is not None:  # one pass of the trained pipeline gives the entities and the parse
-        found = [
-            [
-                (e.start_char - spans[j][0], e.end_char - spans[j][0], e.text, e.label_)
-                for e in whole.ents
-                if spans[j][0] <= e.start_char and e.end_char <= spans[j][1]
-            ]
-            for j in order
-        ]
+        found = [entity_tuples(whole, *spans[j]) for j in order]
     else:
         found = entities([text[spans[j][0] : spans[j][1]] for j in order])
     ents = dict(zip(order, found or [[] for _ in order], strict=True))
@@ -662,13 +656,10 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False,
     subject, and the rules' subjects that the parse shows as officers, speakers or no name at all
     (a motel, a town, a bureau) are dropped. With `fill_only` (a short description whose mentions
     are not one case) only the mentions left naming nobody take that person."""
-    from flows.extract.resources import trained_parser
-
     if doc is None:
-        nlp = trained_parser()
-        if nlp is None:
+        doc = _parse_description(text)
+        if doc is None:
             return
-        doc = nlp(text)
     officers = {normalise_name(o) for m in mentions for o in m.officers}
     people = analyse(doc, officers)
     top = harmed_person(people)

@@ -250,9 +250,17 @@ def entities(texts: list[str]) -> list[list[tuple[int, int, str, str]]] | None:
     nlp = trained_ner()
     if nlp is None:
         return None
+    return [entity_tuples(doc) for doc in nlp.pipe(texts, batch_size=64)]
+
+
+def entity_tuples(doc, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, label) of the entities of `doc` inside [start, end), offsets counted
+    from `start` (the whole doc by default)."""
+    end = len(doc.text) if end is None else end
     return [
-        [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
-        for doc in nlp.pipe(texts, batch_size=64)
+        (e.start_char - start, e.end_char - start, e.text, e.label_)
+        for e in doc.ents
+        if start <= e.start_char and e.end_char <= end
     ]
 
 

