@@ -498,6 +498,21 @@ def _kept(name: str, sentence: str, ents) -> bool:
     return not any(lab in _NOT_PERSON_LABELS and s <= at and end <= e for s, e, _, lab in ents)
 
 
+_POLICE_NOUN = r"(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|PD)\b"
+
+
+def _names_agency_place(name: str, sentence: str) -> bool:
+    """A known place whose every occurrence in the sentence modifies a police noun ('shot by
+    Duluth police officers') names the agency's town, not a person (the small model often
+    tags such a town PERSON)."""
+    found = list(re.finditer(rf"\b{re.escape(name.strip())}\b", sentence))
+    return (
+        bool(found)
+        and all(re.match(rf"\s+{_POLICE_NOUN}", sentence[f.end() :], re.IGNORECASE) for f in found)
+        and resolve_place(name) is not None
+    )
+
+
 def _is_person(name: str, sentence: str, ents) -> bool:
     at = sentence.find(name)
     return at >= 0 and any(
@@ -534,7 +549,13 @@ def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
             m.officers = list(dict.fromkeys([*m.officers, *moved]))
             gone = {f"subject:{normalise_name(s)}" for s in moved}
             m.link_keys = [k for k in m.link_keys if k not in gone]
-        m.subjects = [s for s in m.subjects if _kept(s, m.quote, sentence_ents)]
+        agency_places = [s for s in m.subjects if _names_agency_place(s, m.quote)]
+        if agency_places:  # 'shot by Duluth police officers': Duluth is the agency's town
+            gone = {f"subject:{normalise_name(s)}" for s in agency_places}
+            m.link_keys = [k for k in m.link_keys if k not in gone]
+        m.subjects = [
+            s for s in m.subjects if s not in agency_places and _kept(s, m.quote, sentence_ents)
+        ]
         m.officers = [o for o in m.officers if _kept(o, m.quote, sentence_ents)]
         shared = sum(1 for x in mentions if x.char_start == m.char_start) > 1
         if add and not m.subjects and j is not None and not shared:
@@ -543,6 +564,7 @@ def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
                 key = normalise_name(name)
                 if (
                     _is_person(name, m.quote, sentence_ents)
+                    and not _names_agency_place(name, m.quote)
                     and role in ("subject", "other")
                     and key not in officers
                     and key not in speakers
@@ -605,6 +627,7 @@ def _case_subject(text, spans, mentions, ents) -> None:
                 lab == "PERSON"
                 and re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", name)
                 and not any(name in o.split() for o in officer_words)
+                and not _names_agency_place(name, text)
                 and (
                     len(re.findall(rf"\b{name}\b", text)) >= 2
                     or re.search(rf"\b{name}\b", evidence)
