@@ -8,7 +8,9 @@ are chosen on `dev`, never on `test`):
   incident when they share an evidence sentence);
 - IOPC, Mapping Police Violence (MPV), 2020PB, Star Tribune (link_dev): share of documents
   yielding an incident; 2020PB: share of gold `excessive_force` incidents found with that code;
-- BBC ordinary news: share yielding an incident.
+- BBC ordinary news: share yielding an incident;
+- linking (flows/evaluation/linkage.py): link_dev deaths told twice whose tellings are one
+  incident, and Daily Mail gold incidents told by several articles, with the false merges.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from flows.core.model import Article, ArticleExtraction
 from flows.evaluation.devgold import GoldDoc, load_devgold, read_devdata, split_of
+from flows.evaluation.linkage import link_dev_scores, news_gold_scores
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
 
@@ -157,6 +160,11 @@ def evaluate_devdata(
         [r for r in _bbc_rows(devdata) if split_of(r["id"]) == split], extractor, None
     )
     out["2020pb_force"] = _force_recall([d for d in gold if d.source == "2020pb"], extractor)
+    out["link_dev"] = link_dev_scores(devdata, extractor, split)
+    out["news_linking"] = news_gold_scores(
+        [d for d in load_devgold(gold_dir, devdata, "incidents") if d.source == "dailymail"],
+        extractor,
+    )
     return out
 
 

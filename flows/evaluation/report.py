@@ -67,6 +67,36 @@ MEASURES: dict[str, tuple[str, str, str, bool]] = {
         True,
     ),
     "bbc_share": ("BBC ordinary news", "share yielding an incident", "< 0.01", False),
+    "link_dev_pairs_linked": (
+        "Star Tribune and MPV: one death told by two writers",
+        "share of the pairs that are one incident",
+        "≥ 0.90",
+        True,
+    ),
+    "link_dev_linked_where_both_yield": (
+        "Star Tribune and MPV: one death told by two writers",
+        "the same, among pairs where both tellings yield an incident",
+        "≥ 0.90",
+        True,
+    ),
+    "link_dev_false_merges": (
+        "Star Tribune and MPV: one death told by two writers",
+        "pairs of different deaths in one incident",
+        "0",
+        False,
+    ),
+    "news_pairs_linked": (
+        "Daily Mail gold: an incident told by several articles (all splits)",
+        "share of the article pairs where both yield it that are one incident",
+        "≥ 0.90",
+        True,
+    ),
+    "news_false_merges": (
+        "Daily Mail gold: an incident told by several articles (all splits)",
+        "pairs of gold incidents in one incident",
+        "0",
+        False,
+    ),
 }
 FLOOR_MARGIN = 0.03
 
@@ -91,6 +121,18 @@ def summarize(results: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "score": inc["precision"],
         "system_incidents": inc["system_incidents"],
     }
+    link, news = results["link_dev"], results["news_linking"]
+    out["link_dev_pairs_linked"] = {"score": link["pairs_linked"], "pairs": link["pairs"]}
+    out["link_dev_linked_where_both_yield"] = {
+        "score": link["linked_where_both_yield"],
+        "pairs": link["both_yield"],
+    }
+    out["link_dev_false_merges"] = {"score": link["false_merges"], "documents": link["documents"]}
+    out["news_pairs_linked"] = {
+        "score": news["linked_where_both_yield"],
+        "pairs": news["both_yield"],
+    }
+    out["news_false_merges"] = {"score": news["false_merges"], "documents": news["documents"]}
     return {k: out[k] for k in MEASURES}
 
 
@@ -170,6 +212,7 @@ def _n(row: Mapping[str, Any]) -> str:
         ("documents", "documents"),
         ("gold_incidents", "gold incidents"),
         ("system_incidents", "found"),
+        ("pairs", "pairs"),
     ):
         if key in row:
             return f"{row[key]} {word}"
@@ -183,7 +226,8 @@ def rows(block: Mapping[str, Any]) -> list[tuple[str, str, str, str, str]]:
         row = block["measures"].get(key)
         if row is None:
             continue
-        score = "n/a" if row["score"] is None else f"{row['score']:.2f}"
+        score = row["score"]
+        score = "n/a" if score is None else str(score) if isinstance(score, int) else f"{score:.2f}"
         out.append((kind, measure, score, target, _n(row)))
     return out
 

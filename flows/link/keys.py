@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 
 from flows.core.model import ArticleExtraction, Mention
 from flows.core.util import unique_in_order
+from flows.link.persons import DAYS_APART, link_same_incident
 from schemas.export import columns
 from schemas.vocab import CATEGORIES, outcome_rank
 
@@ -126,9 +127,8 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             _join_same_place(mentions, i, uf)
     _absorb_into_operations(mentions, uf)
     _attach_headlines(mentions, uf)
-    groups: dict[int, list[Mention]] = {}
-    for i, m in enumerate(mentions):
-        groups.setdefault(uf.find(i), []).append(m)
+    link_same_incident(_groups(mentions, uf), lambda a, b: _union(uf, a, b))
+    groups = _groups(mentions, uf)
     incidents, evidence = [], []
     used_keys: set[str] = set()
     for members in groups.values():
@@ -173,6 +173,18 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
         frame[col] = frame[col].astype("int64")
     ev["classifier_score"] = ev["classifier_score"].astype("float64")
     return inc, ev
+
+
+def _groups(mentions: list[Mention], uf: _UnionFind) -> dict[int, list[Mention]]:
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault(uf.find(i), []).append(m)
+    return groups
+
+
+def _union(uf: _UnionFind, a: int, b: int) -> int:
+    uf.union(a, b)
+    return uf.find(a)
 
 
 def _join_same_place(mentions: list[Mention], i: int, uf: _UnionFind) -> None:
@@ -239,9 +251,6 @@ def _related(a: Mention, b: Mention) -> bool:
     if ca & cb or ca <= _GENERIC_CATS or cb <= _GENERIC_CATS:
         return True
     return bool(_ANAPHORA.match(b.quote))  # "This treatment came after...", "The list goes on"
-
-
-DAYS_APART = 7  # two events dated to days this far apart are not one incident
 
 
 def _days_apart(a: Mention, b: Mention) -> bool:

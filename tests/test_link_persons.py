@@ -1,0 +1,187 @@
+"""Linking one incident told by several writers (flows/link/persons.py), issue 15.
+
+The articles are written for these tests in the style of US news reports and database
+descriptions of deaths after police contact; they go through the real extraction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from flows.core.model import Mention
+from flows.curate.stable_ids import assign_incident_ids
+from flows.extract import extract_articles, link_mentions
+from flows.link.persons import Profile, first_names_agree, name_parts, same_death, same_person
+from tests.extract_helpers import make_article
+
+FULL = (
+    "Officers shot and killed Marcus Delaney, 34, outside a grocery store in Duluth on Sunday "
+    "night after he ran at them with a knife, police said."
+)
+SURNAME_ONLY = (
+    "Officers fired at Delaney after he ran at them with a knife outside a Duluth grocery store "
+    "on Sunday night. Delaney died at the scene, police said."
+)
+MIDDLE_INITIAL = (
+    "Marcus J. Delaney was shot and killed by Duluth police outside a grocery store on Sunday "
+    "night after he ran at officers with a knife."
+)
+OTHER_SAME_DAY = (
+    "Officers shot and killed Ryan Okafor, 29, in Duluth on Sunday after a traffic stop, "
+    "police said."
+)
+UNNAMED = (
+    "A man armed with a knife was fatally shot by Duluth police officers on Sunday, the "
+    "department said in a statement."
+)
+SUNDAY = dt.date(2023, 5, 7)
+
+
+def _article(text: str, name: str, published: dt.date):
+    return make_article(text, name, published_date=published, date_source="metadata")
+
+
+@pytest.fixture(scope="module")
+def extracted(nlp):
+    arts = {
+        "full": _article(FULL, "full.txt", SUNDAY + dt.timedelta(days=1)),
+        "surname": _article(SURNAME_ONLY, "surname.txt", SUNDAY + dt.timedelta(days=2)),
+        "other": _article(OTHER_SAME_DAY, "other.txt", SUNDAY + dt.timedelta(days=1)),
+        "unnamed": _article(UNNAMED, "unnamed.txt", SUNDAY + dt.timedelta(days=1)),
+        "initial": _article(MIDDLE_INITIAL, "initial.txt", SUNDAY + dt.timedelta(days=3)),
+    }
+    found = extract_articles(list(arts.values()), nlp)
+    return {k: x for k, x in zip(arts, found, strict=True)}
+
+
+def _incident_of(evidence, extraction) -> set[str]:
+    return set(evidence.loc[evidence["article_id"] == extraction.article_id, "incident_key"])
+
+
+def test_every_fixture_yields_an_incident(extracted):
+    assert all(x.mentions for x in extracted.values())
+
+
+def test_the_same_death_told_in_other_words_by_two_outlets_is_one_incident(extracted):
+    incidents, evidence = link_mentions([extracted["full"], extracted["surname"]])
+    assert len(incidents) == 1
+    assert incidents.loc[0, "source_count"] == 2
+    assert "Marcus Delaney" in list(incidents.loc[0, "subjects"])
+    incidents, _ = link_mentions([extracted["full"], extracted["initial"]])
+    assert len(incidents) == 1
+
+
+def test_two_deaths_by_the_same_force_on_the_same_day_stay_apart(extracted):
+    names = ("full", "surname", "other", "unnamed")
+    _, evidence = link_mentions([extracted[k] for k in names])
+    full, other = (
+        _incident_of(evidence, extracted["full"]),
+        _incident_of(evidence, extracted["other"]),
+    )
+    assert full and other and not full & other
+    # the unnamed report could be either death: it is joined to neither
+    unnamed = _incident_of(evidence, extracted["unnamed"])
+    assert not unnamed & full and not unnamed & other
+    # the surname-only report still joins the full name
+    assert _incident_of(evidence, extracted["surname"]) == full
+
+
+def test_an_unnamed_report_joins_the_one_death_it_can_be(extracted):
+    _, evidence = link_mentions([extracted["full"], extracted["unnamed"]])
+    assert _incident_of(evidence, extracted["full"]) == _incident_of(evidence, extracted["unnamed"])
+
+
+def test_an_article_added_later_joins_the_published_incident_and_keeps_its_id(extracted):
+    inc1, ev1 = link_mentions([extracted["full"], extracted["other"]])
+    inc1, ev1 = assign_incident_ids(inc1, ev1, None, set())
+    previous = SimpleNamespace(tables={"incidents": inc1, "evidence": ev1})
+    inc2, ev2 = link_mentions([extracted["full"], extracted["other"], extracted["surname"]])
+    inc2, ev2 = assign_incident_ids(inc2, ev2, previous, set())
+    assert set(inc2["incident_id"]) == set(inc1["incident_id"])  # no new incident
+    first = ev1.loc[ev1["article_id"] == extracted["full"].article_id, "incident_id"].iloc[0]
+    later = ev2.loc[ev2["article_id"] == extracted["surname"].article_id, "incident_id"]
+    assert set(later) == {first}
+
+
+def _mention(subjects, **kw) -> Mention:
+    base = {"categories": ["death_following_police_contact"], "reported": SUNDAY}
+    return Mention("a", 0, 10, "quote", "rule", subjects=subjects, **{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (["Marcus Delaney"], ["Delaney"], True),
+        (["Marcus Delaney"], ["Mr Delaney"], True),
+        (["Marcus Delaney"], ["Tina Delaney"], False),  # two people of one family
+        (["Marcus J. Delaney Jr."], ["Marcus Delaney"], True),
+        (["Justin Kulhanek-Derks"], ["Derks"], True),  # a hyphenated surname shortened
+        (["Marcus Delaney"], ["Ryan Okafor"], False),
+        (["Child Q"], ["Q"], False),  # a letter is no surname
+    ],
+)
+def test_names_of_one_person(a, b, same):
+    assert same_person(Profile.of([_mention(a)]), Profile.of([_mention(b)])) is same
+
+
+def test_a_surname_alone_needs_near_dates_and_the_same_kind_of_act():
+    a = Profile.of([_mention(["Marcus Delaney"])])
+    late = Profile.of([_mention(["Delaney"], reported=SUNDAY + dt.timedelta(days=40))])
+    other_kind = Profile.of([_mention(["Delaney"], categories=["dishonesty"])])
+    assert not same_person(a, late)
+    assert not same_person(a, other_kind)
+    # a full name a year on (an anniversary report) still links
+    anniversary = Profile.of(
+        [_mention(["Marcus Delaney"], reported=SUNDAY + dt.timedelta(days=365))]
+    )
+    assert same_person(a, anniversary)
+
+
+def test_contradicting_places_or_days_keep_one_name_apart():
+    a = Profile.of([_mention(["Marcus Delaney"], country="US", region="US-MN")])
+    assert not same_person(a, Profile.of([_mention(["Delaney"], country="GB")]))
+    assert not same_person(a, Profile.of([_mention(["Delaney"], region="US-TX", country="US")]))
+    dated = Profile.of([_mention(["Delaney"], date_start=SUNDAY, date_precision="day")])
+    weeks = Profile.of(
+        [
+            _mention(
+                ["Marcus Delaney"], date_start=SUNDAY + dt.timedelta(days=30), date_precision="day"
+            )
+        ]
+    )
+    assert not same_person(dated, weeks)
+
+
+def test_an_officer_surname_is_no_link():
+    a = Profile.of([_mention(["Marcus Delaney"])])
+    b = Profile.of([_mention(["Delaney"], officers=["Officer Sam Delaney"])])
+    assert not same_person(a, b)
+
+
+def test_a_place_alone_never_links_deaths_that_name_two_people():
+    a = Profile.of([_mention(["Marcus Delaney"], location="Duluth")])
+    b = Profile.of([_mention(["Ryan Okafor"], location="Duluth")])
+    assert not same_person(a, b) and not same_death(a, b)
+    protest = Profile.of([_mention([], location="Duluth", categories=["excessive_force"])])
+    assert not same_death(Profile.of([_mention([], location="Duluth")]), protest)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("chris", "christopher", True),
+        ("j", "john", True),
+        ("jon", "john", True),
+        ("john", "mary", False),
+    ],
+)
+def test_first_names(a, b, agree):
+    assert first_names_agree(a, b) is agree
+
+
+def test_name_parts():
+    assert name_parts("Mr Kwame Osei") == ("kwame", "osei")
+    assert name_parts("Osei's") == (None, "osei")
+    assert name_parts("James Arthur Cobb Jr.") == ("james", "cobb")
