@@ -185,3 +185,26 @@ def test_name_parts():
     assert name_parts("Mr Kwame Osei") == ("kwame", "osei")
     assert name_parts("Osei's") == (None, "osei")
     assert name_parts("James Arthur Cobb Jr.") == ("james", "cobb")
+
+
+def test_a_merge_keeps_the_oldest_id_and_points_the_retired_one_to_it(extracted):
+    import pandas as pd
+
+    from flows.publish.diff import merged_into
+
+    # an earlier release held the two tellings apart (before the linking rule joined them)
+    apart = [link_mentions([extracted[k]]) for k in ("surname", "full")]
+    inc1 = pd.concat([a[0] for a in apart], ignore_index=True)
+    ev1 = pd.concat([a[1] for a in apart], ignore_index=True)
+    inc1, ev1 = assign_incident_ids(inc1, ev1, None, set())
+    old_of = {
+        k: ev1.loc[ev1["article_id"] == extracted[k].article_id, "incident_id"].iloc[0]
+        for k in ("full", "surname")
+    }
+    previous = SimpleNamespace(tables={"incidents": inc1, "evidence": ev1})
+    inc2, ev2 = link_mentions([extracted["full"], extracted["surname"]])
+    inc2, ev2 = assign_incident_ids(inc2, ev2, previous, set())
+    # the full-name report was published a day earlier: its incident is the older one
+    assert list(inc2["incident_id"]) == [old_of["full"]]
+    retired = set(inc1["incident_id"]) - set(inc2["incident_id"])
+    assert merged_into(ev1, ev2, retired) == {old_of["surname"]: old_of["full"]}

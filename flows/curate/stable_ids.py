@@ -46,14 +46,27 @@ def _claims(evidence_k: pd.DataFrame, previous_evidence: pd.DataFrame) -> pd.Dat
 
 
 def match_previous_ids(
-    evidence_k: pd.DataFrame, previous_evidence: pd.DataFrame | None
+    evidence_k: pd.DataFrame,
+    previous_evidence: pd.DataFrame | None,
+    first_reported: pd.Series | None = None,
 ) -> dict[str, str]:
-    """incident_key -> previous incident_id, one-to-one, greedily by most shared evidence."""
+    """incident_key -> previous incident_id, one-to-one, greedily by most shared evidence.
+
+    With `first_reported` (previous incident id -> its first_reported date), an incident that now
+    holds the evidence of several previous ones (merged by linking) keeps the oldest of their ids:
+    the earliest first reported, then the one sharing most evidence."""
     if previous_evidence is None or previous_evidence.empty or evidence_k.empty:
         return {}
     mapping: dict[str, str] = {}
     used: set[str] = set()
     claims = _claims(evidence_k, previous_evidence)
+    if first_reported is not None and not claims.empty:
+        when = pd.to_datetime(claims["incident_id"].map(first_reported))
+        claims = claims.assign(_when=when.fillna(pd.Timestamp.max)).sort_values(
+            ["_when", "shared", "incident_id", "incident_key"],
+            ascending=[True, False, True, True],
+            kind="mergesort",
+        )
     for key, iid in zip(claims["incident_key"], claims["incident_id"], strict=True):
         if key in mapping or iid in used:
             continue
@@ -80,7 +93,9 @@ def assign_incident_ids(
 
     An incident sharing any evidence sentence (article_id, char_start, char_end) with an incident
     of `previous` keeps that incident's id; when several claim one id, the one sharing most
-    evidence wins (ties: smallest incident_key). Every other incident gets
+    evidence wins (ties: smallest incident_key); an incident holding the evidence of several
+    previous incidents (merged) keeps the oldest id (earliest first_reported); the others are
+    retired, and the release's changes.json points each to it (`incidents_merged`). Every other incident gets
     'inc_' + sha256(incident_key)[:12], rehashed with a counter while the id is in `never_reuse`,
     belongs to the previous release or is already taken. Deterministic for equal inputs.
     """
@@ -96,9 +111,15 @@ def assign_incident_ids(
         raise ValueError(f"evidence refers to unknown incident_key: {sorted(unknown)[:5]}")
 
     prev_ev = previous.tables["evidence"] if previous is not None else None
-    prev_ids = set(previous.tables["incidents"]["incident_id"]) if previous is not None else set()
+    prev_inc = previous.tables["incidents"] if previous is not None else None
+    prev_ids = set(prev_inc["incident_id"]) if prev_inc is not None else set()
+    when = (
+        prev_inc.set_index("incident_id")["first_reported"]
+        if prev_inc is not None and "first_reported" in prev_inc.columns
+        else None
+    )
     mapping = match_previous_ids(
-        evidence_k.assign(incident_key=evidence_k["incident_key"].astype(str)), prev_ev
+        evidence_k.assign(incident_key=evidence_k["incident_key"].astype(str)), prev_ev, when
     )
 
     taken = set(never_reuse) | prev_ids | set(mapping.values())

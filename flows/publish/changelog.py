@@ -70,6 +70,14 @@ def render_entry(
             *_title_lines(changes["incidents_removed"], removed_titles),
             "",
         ]
+    merged = changes.get("incidents_merged") or {}
+    if merged:
+        lines += [
+            "### Incidents merged",
+            "",
+            *[f"- `{old}` is now part of `{into}`" for old, into in sorted(merged.items())],
+            "",
+        ]
     changed = changes["incidents_changed"]
     if changed:
         lines += ["### Incidents changed", ""]

@@ -25,6 +25,9 @@ class Changes:
     evidence_added: int = 0
     evidence_removed: int = 0
     evidence_changed: list[str] = field(default_factory=list)
+    # removed incident id -> the incident that now holds its evidence (merged by linking or a
+    # correction): where a user holding the retired id finds its incident
+    incidents_merged: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -175,7 +178,27 @@ def diff_tables(previous: dict[str, pd.DataFrame] | None, new: dict[str, pd.Data
         evidence_added=len(ne - pe),
         evidence_removed=len(pe - ne),
         evidence_changed=sorted(map(str, ev_flags.index[ev_flags.any(axis=1)])),
+        incidents_merged=merged_into(previous["evidence"], new["evidence"], pi - ni),
     )
+
+
+def merged_into(
+    previous_evidence: pd.DataFrame, new_evidence: pd.DataFrame, removed: set[str]
+) -> dict[str, str]:
+    """For each removed incident whose evidence sentences now belong to a surviving incident, that
+    incident (the one holding most of them; ties: the smallest id)."""
+    if not removed:
+        return {}
+    key = ["article_id", "char_start", "char_end"]
+    old = previous_evidence[previous_evidence["incident_id"].isin(removed)][["incident_id", *key]]
+    new = new_evidence[["incident_id", *key]].rename(columns={"incident_id": "into"})
+    joined = old.merge(new, on=key, how="inner")
+    if joined.empty:
+        return {}
+    counts = joined.groupby(["incident_id", "into"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["incident_id", "n", "into"], ascending=[True, False, True])
+    first = counts.drop_duplicates("incident_id")
+    return {str(a): str(b) for a, b in zip(first["incident_id"], first["into"], strict=True)}
 
 
 diff_releases = diff_tables
