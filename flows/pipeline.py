@@ -24,6 +24,7 @@ from flows.core import settings
 from flows.core.model import ArticleExtraction
 from flows.curate.assemble import articles_frame, dedupe_articles, finish_tables
 from flows.curate.redact import protected_by_article
+from flows.curate.review import key_to_id, review_table
 from flows.publish.fsio import dataset_lock
 from flows.publish.index import read_index
 from flows.runtime.batch import BatchRunner, worker_count
@@ -141,11 +142,14 @@ def ingest_and_extract(
 
 
 @task
-def link_incidents(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Group evidence sentences into incidents, within and across articles."""
-    from flows.extract import link_mentions
+def link_incidents(
+    extractions: list[ArticleExtraction],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Group evidence sentences into incidents, within and across articles; the pairs alike but
+    not linked go to the review queue (flows/link/persons.py)."""
+    from flows.link.keys import link_mentions_review
 
-    return link_mentions(extractions)
+    return link_mentions_review(extractions)
 
 
 @task
@@ -291,10 +295,21 @@ def publish_release(
     previous,
     corrections: list[dict],
     created_at: str,
+    review: pd.DataFrame | None = None,
 ):
-    """Write an immutable release (or nothing, when nothing changed) and update index.json."""
+    """Write an immutable release (or nothing, when nothing changed) and update index.json.
+
+    `review` (the linking review queue, flows/curate/review.py) is written beside the tables and
+    shown on the page."""
     from flows.publish import ReleaseExists, diff_tables, next_version, read_index, write_release
+    from flows.publish.release import write_auxiliary_table
     from flows.site import render_dataset_index, render_release_extras
+
+    def extras(staging, tables, context) -> list[str]:
+        written = (
+            write_auxiliary_table(staging, "link_review", review) if review is not None else []
+        )
+        return written + render_release_extras(staging, tables, {**context, "link_review": review})
 
     changes = diff_tables(previous.tables if previous else None, tables)
     version = next_version(previous, schema_fingerprint(), changes)
@@ -308,7 +323,7 @@ def publish_release(
             changes,
             created_at=created_at,
             corrections=corrections,
-            extras=render_release_extras,
+            extras=extras,
         )
     except ReleaseExists:
         # A retried attempt after a crash between rename and index update: recovery completed it.
@@ -458,7 +473,9 @@ def build_dataset(
     # Large inputs are quoted: Prefect otherwise walks every element (every Mention of every
     # article, every span) looking for futures, which cost more than linking itself at 10,000
     # articles and grew with the corpus (tests/test_build_cost.py).
-    incidents_k, evidence_k = link_incidents(quote([extractions[k] for k in sorted(extractions)]))
+    incidents_k, evidence_k, review_k = link_incidents(
+        quote([extractions[k] for k in sorted(extractions)])
+    )
     lap("link")
 
     # One build at a time from reading the latest release to updating the index: a concurrent
@@ -469,6 +486,7 @@ def build_dataset(
     with dataset_lock(dataset_dir, on_wait=waiting):
         lap("lock_wait")
         incidents, evidence, previous = assign_stable_ids(incidents_k, evidence_k, dataset_dir)
+        key_ids = key_to_id(evidence_k, evidence)
         incidents, evidence, applied = apply_reviewed_corrections(
             incidents, evidence, corrections_path
         )
@@ -488,8 +506,9 @@ def build_dataset(
         lap("validate")
 
         created = created_at or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        review = review_table(review_k, key_ids, incidents, evidence, created[:10])
         version, changes = publish_release(
-            quote(tables), dataset_dir, quote(previous), quote(applied), created
+            quote(tables), dataset_dir, quote(previous), quote(applied), created, quote(review)
         )
         lap("publish")
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from schemas.tables import TABLES
+from schemas.tables import AUXILIARY_TABLES, TABLES
 from schemas.vocab import descriptions, load_vocabulary
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -42,7 +42,7 @@ DATA_LICENSE = {
 
 def columns(table: str) -> list[dict[str, Any]]:
     """Column definitions of a table: name, arrow type, description, nullable, unique, allowed, ..."""
-    schema = TABLES[table].to_schema()
+    schema = (TABLES.get(table) or AUXILIARY_TABLES[table]).to_schema()
     out = []
     for name, col in schema.columns.items():
         meta = dict((col.metadata or {}).get("pmd", {}))
@@ -300,6 +300,18 @@ def data_dictionary_markdown() -> str:
     ]
     for t, model in TABLES.items():
         lines += [f"## {t}", "", (model.__doc__ or "").strip(), ""]
+        lines += [
+            "| column | type | required | description | allowed values |",
+            "|---|---|---|---|---|",
+        ]
+        for c in columns(t):
+            allowed = ", ".join(f"`{a}`" for a in c["allowed"]) if c["allowed"] else ""
+            req = "no" if c["nullable"] else "yes"
+            desc = c["description"].replace("|", "\\|")
+            lines.append(f"| `{c['name']}` | {c['arrow']} | {req} | {desc} | {allowed} |")
+        lines.append("")
+    for t, model in AUXILIARY_TABLES.items():
+        lines += [f"## {t} (published beside the tables)", "", (model.__doc__ or "").strip(), ""]
         lines += [
             "| column | type | required | description | allowed values |",
             "|---|---|---|---|---|",

@@ -457,3 +457,81 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "evidence": Evidence,
     "articles": Articles,
 }
+
+
+# Why a pair of incidents is in the linking review queue (flows/link/persons.py)
+REVIEW_REASONS: tuple[str, ...] = (
+    "surname_only_far_apart",
+    "surname_only_other_act",
+    "full_name_far_apart",
+    "unnamed_death_ambiguous",
+)
+
+
+class LinkReview(pa.DataFrameModel):
+    """The linking review queue (link_review.csv / .parquet, beside the tables of each release):
+    pairs of incidents alike enough to be one but not linked, for a person to confirm (by adding
+    the merge correction) or leave apart. Not a table of the dataset proper: its rows are
+    questions, not facts."""
+
+    incident_id: Series[str] = pa.Field(
+        str_matches=INCIDENT_ID_RE,
+        metadata=_meta(
+            "string",
+            "The older incident of the pair (earlier first_reported, then smaller id): the id a "
+            "merge keeps.",
+            foreign_key="incidents.incident_id",
+        ),
+    )
+    other_incident_id: Series[str] = pa.Field(
+        str_matches=INCIDENT_ID_RE,
+        metadata=_meta(
+            "string",
+            "The other incident: a merge retires its id (changes.json then points it to "
+            "incident_id).",
+            foreign_key="incidents.incident_id",
+        ),
+    )
+    agreement: Series[float] = pa.Field(
+        ge=0.0,
+        le=1.0,
+        metadata=_meta(
+            "float64",
+            "Share of the fields known for both incidents that agree (surname of a person harmed, "
+            "first name, place, kind of act, publication within 14 days).",
+        ),
+    )
+    reason: Series[str] = pa.Field(
+        isin=list(REVIEW_REASONS),
+        metadata=_meta(
+            "string",
+            "Why the pair was not linked: a shared surname alone, published more than 14 days "
+            "apart (`surname_only_far_apart`) or for different kinds of act "
+            "(`surname_only_other_act`); a shared full name more than a year apart with no "
+            "shared place (`full_name_far_apart`); a death reported without a name that matches "
+            "several named deaths at the same place and day (`unnamed_death_ambiguous`).",
+            REVIEW_REASONS,
+        ),
+    )
+    quote: Series[str] = pa.Field(
+        metadata=_meta("string", "The first evidence quote of incident_id, as published."),
+    )
+    other_quote: Series[str] = pa.Field(
+        metadata=_meta("string", "The first evidence quote of other_incident_id, as published."),
+    )
+    merge_correction: Series[str] = pa.Field(
+        metadata=_meta(
+            "string",
+            "The dataset/corrections.yaml entry that would merge the pair (one line in YAML flow "
+            "style: add it as a list item and replace CNNNN by the next free correction id).",
+        ),
+    )
+
+    class Config:
+        strict = True
+        ordered = True
+        coerce = True
+
+
+# Published beside the tables of a release, not part of the dataset's schema fingerprint
+AUXILIARY_TABLES: dict[str, type[pa.DataFrameModel]] = {"link_review": LinkReview}

@@ -15,39 +15,16 @@ are chosen on `dev`, never on `test`):
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from flows.core.model import Article, ArticleExtraction
-from flows.evaluation.devgold import GoldDoc, load_devgold, read_devdata, split_of
+from flows.evaluation.devgold import GoldDoc, load_devgold, make_article, read_devdata, split_of
 from flows.evaluation.linkage import link_dev_scores, news_gold_scores
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
-
-
-def make_article(doc_id: str, text: str, published: str | None = None) -> Article:
-    """An Article as ingest would make it from one devdata record."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    when = None
-    if published:
-        try:
-            when = dt.date.fromisoformat(str(published)[:10])
-        except ValueError:
-            when = None
-    return Article(
-        article_id=f"art_{digest[:16]}",
-        source_path=doc_id,
-        format="jsonl",
-        text=text,
-        published_date=when,
-        date_source="metadata" if when else "unknown",
-        word_count=len(text.split()),
-        text_sha256=digest,
-    )
 
 
 def _ratio(num: int, den: int) -> float | None:

@@ -15,11 +15,14 @@ Which documents are train, dev or test is decided by `split_of` (a hash of the d
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from flows.core.model import Article
 
 SOURCES = {
     "dailymail": "dailymail_dev.jsonl",
@@ -30,6 +33,27 @@ SOURCES = {
 }
 LABELS = ("misconduct", "police_not_misconduct", "no_police")
 SPLITS = (("train", 60), ("dev", 20), ("test", 20))  # percent of documents
+
+
+def make_article(doc_id: str, text: str, published: str | None = None) -> Article:
+    """An Article as ingest would make it from one devdata record."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    when = None
+    if published:
+        try:
+            when = dt.date.fromisoformat(str(published)[:10])
+        except ValueError:
+            when = None
+    return Article(
+        article_id=f"art_{digest[:16]}",
+        source_path=doc_id,
+        format="jsonl",
+        text=text,
+        published_date=when,
+        date_source="metadata" if when else "unknown",
+        word_count=len(text.split()),
+        text_sha256=digest,
+    )
 
 
 def text_sha256(text: str) -> str:

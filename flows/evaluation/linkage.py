@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from flows.core.model import Article, ArticleExtraction
-from flows.evaluation.devgold import GoldDoc, read_devdata, split_of
+from flows.evaluation.devgold import GoldDoc, make_article, read_devdata, split_of
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
 
@@ -59,7 +59,6 @@ def _false_merges(evidence: pd.DataFrame, label_of: Callable[[str, int, int], se
 
 def link_dev_scores(devdata: Path, extractor: Extractor, split: str) -> dict[str, Any]:
     """The link_dev measure (module docstring) on the cases of one split ('all': every case)."""
-    from flows.evaluation.devdata import make_article
     from flows.extract import link_mentions
 
     rows = [
@@ -101,7 +100,6 @@ def _gold_at(gold: dict[str, list[dict]]) -> Callable[[str, int, int], set[str]]
 
 def news_gold_scores(docs: Iterable[GoldDoc], extractor: Extractor) -> dict[str, Any]:
     """The news-gold measure (module docstring) over the given gold documents."""
-    from flows.evaluation.devdata import make_article
     from flows.extract import link_mentions
 
     docs = list(docs)

@@ -92,8 +92,20 @@ def _sort_key(m: Mention):
     )
 
 
+REVIEW_COLUMNS = ["incident_key", "other_incident_key", "agreement", "reason"]
+
+
 def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """incidents_k and evidence_k frames (see docs/architecture.md); deterministic in any input order."""
+    incidents, evidence, _ = link_mentions_review(extractions)
+    return incidents, evidence
+
+
+def link_mentions_review(
+    extractions: list[ArticleExtraction],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`link_mentions`, and the review frame: pairs of incidents alike but not linked
+    (`REVIEW_COLUMNS`; flows/link/persons.py says which), one row per pair, by incident_key."""
     mentions = sorted((m for e in extractions for m in e.mentions), key=_sort_key)
     uf = _UnionFind(len(mentions))
     rep = _canonical_keys(mentions)
@@ -127,11 +139,13 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             _join_same_place(mentions, i, uf)
     _absorb_into_operations(mentions, uf)
     _attach_headlines(mentions, uf)
-    link_same_incident(_groups(mentions, uf), lambda a, b: _union(uf, a, b))
+    pairs: list[tuple[int, int, float, str]] = []
+    link_same_incident(_groups(mentions, uf), lambda a, b: _union(uf, a, b), pairs)
     groups = _groups(mentions, uf)
     incidents, evidence = [], []
     used_keys: set[str] = set()
-    for members in groups.values():
+    key_of: dict[int, str] = {}
+    for root, members in groups.items():
         first = members[0]
         key = f"{first.article_id}:{first.char_start}"
         n = 1
@@ -139,6 +153,7 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
             n += 1
             key = f"{first.article_id}:{first.char_start}:{n}"
         used_keys.add(key)
+        key_of[root] = key
         incidents.append(_incident(key, members))
         seen = set()
         for m in members:
@@ -172,7 +187,24 @@ def link_mentions(extractions: list[ArticleExtraction]) -> tuple[pd.DataFrame, p
         frame = ev if col.startswith("char") else inc
         frame[col] = frame[col].astype("int64")
     ev["classifier_score"] = ev["classifier_score"].astype("float64")
-    return inc, ev
+    return inc, ev, _review_frame(pairs, key_of, uf)
+
+
+def _review_frame(
+    pairs: list[tuple[int, int, float, str]], key_of: dict[int, str], uf: _UnionFind
+) -> pd.DataFrame:
+    best: dict[tuple[str, str], tuple[float, str]] = {}
+    for a, b, score, reason in pairs:
+        ka, kb = key_of[uf.find(a)], key_of[uf.find(b)]
+        if ka == kb:
+            continue  # linked after all, through another pair
+        pair = (min(ka, kb), max(ka, kb))
+        if pair not in best or score > best[pair][0]:
+            best[pair] = (score, reason)
+    rows = [(a, b, score, reason) for (a, b), (score, reason) in sorted(best.items())]
+    frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    frame["agreement"] = frame["agreement"].astype("float64")
+    return frame
 
 
 def _groups(mentions: list[Mention], uf: _UnionFind) -> dict[int, list[Mention]]:

@@ -156,32 +156,70 @@ def _same_kind(a: set[str], b: set[str]) -> bool:
     return bool(a & b) or bool(a & FORCE_FAMILY and b & FORCE_FAMILY)
 
 
-def same_person(a: Profile, b: Profile) -> bool:
-    """Whether two groups report the same incident of the same person harmed (module docstring)."""
+LINK = "link"
+# Reasons a pair goes to the review queue instead (codes of LinkReview.reason)
+SURNAME_FAR_APART = "surname_only_far_apart"
+SURNAME_OTHER_ACT = "surname_only_other_act"
+FULL_NAME_FAR_APART = "full_name_far_apart"
+UNNAMED_DEATH_AMBIGUOUS = "unnamed_death_ambiguous"
+
+
+def person_verdict(a: Profile, b: Profile) -> str | None:
+    """`LINK` when two groups report the same incident of the same person harmed (module
+    docstring); a review reason when a surname is shared and nothing contradicts, but the evidence
+    does not corroborate enough to link and the place or the kind of act agrees; None otherwise."""
     shared = set(a.firsts) & set(b.firsts) - a.officer_surnames - b.officer_surnames
     if not shared:
-        return False
+        return None
     full = False
     for key in shared:
         fa, fb = a.firsts[key], b.firsts[key]
         if fa and fb:
             if not any(first_names_agree(x, y) for x in fa for y in fb):
-                return False  # "John Smith" and "Mary Smith" are two people
+                return None  # "John Smith" and "Mary Smith" are two people
             full = True
     if a.countries and b.countries and not a.countries & b.countries:
-        return False
+        return None
     if a.regions and b.regions and not a.regions & b.regions:
-        return False
+        return None
     day_gap = _min_gap(a.days, b.days)
     if day_gap is not None and day_gap > DAYS_APART:
-        return False
+        return None
     reported_gap = _min_gap(a.reported, b.reported)
     near = day_gap is not None or reported_gap is not None and reported_gap <= SURNAME_ONLY_DAYS
-    if not full:
-        return near and _same_kind(a.categories, b.categories)
     place = bool(a.places & b.places) or bool(a.regions & b.regions)
+    kind = _same_kind(a.categories, b.categories)
+    if not full:
+        if near and kind:
+            return LINK
+        if near:
+            return SURNAME_OTHER_ACT if place else None
+        return SURNAME_FAR_APART if place and kind else None
     within = reported_gap is not None and reported_gap <= FULL_NAME_DAYS
-    return near or within or place
+    return LINK if near or within or place else FULL_NAME_FAR_APART
+
+
+def same_person(a: Profile, b: Profile) -> bool:
+    """Whether two groups report the same incident of the same person harmed (module docstring)."""
+    return person_verdict(a, b) == LINK
+
+
+def agreement(a: Profile, b: Profile) -> float:
+    """The share of the fields known on both sides that agree (surname, first name, place, kind of
+    act, publication within `SURNAME_ONLY_DAYS`): how alike a pair in the review queue is."""
+    shared = set(a.firsts) & set(b.firsts)
+    checks = [bool(shared)]
+    firsts = [(a.firsts[k], b.firsts[k]) for k in shared if a.firsts[k] and b.firsts[k]]
+    if firsts:
+        checks.append(any(first_names_agree(x, y) for fa, fb in firsts for x in fa for y in fb))
+    if (a.places or a.regions) and (b.places or b.regions):
+        checks.append(bool(a.places & b.places) or bool(a.regions & b.regions))
+    if a.categories and b.categories:
+        checks.append(_same_kind(a.categories, b.categories))
+    gap = _min_gap(a.reported, b.reported)
+    if gap is not None:
+        checks.append(gap <= SURNAME_ONLY_DAYS)
+    return round(sum(checks) / len(checks), 3)
 
 
 def same_death(a: Profile, b: Profile) -> bool:
@@ -214,7 +252,11 @@ def _blocks(profiles: dict[int, Profile]) -> dict[str, list[int]]:
     return block
 
 
-def link_same_incident(groups: dict[int, list[Mention]], union: Callable[[int, int], int]) -> None:
+def link_same_incident(
+    groups: dict[int, list[Mention]],
+    union: Callable[[int, int], int],
+    review: list[tuple[int, int, float, str]] | None = None,
+) -> None:
     """Join groups (root index -> members) that tell one incident (module docstring).
 
     `union(a, b)` joins two roots and returns the surviving root. First the people: blocks and
@@ -222,7 +264,11 @@ def link_same_incident(groups: dict[int, list[Mention]], union: Callable[[int, i
     merged profiles of what the two have joined so far, so that a chain never joins two people
     whose first names disagree. Then the deaths told without a name: such a group joins the
     groups `same_death` accepts only when at most one of them names someone (a man shot by one
-    force on the day it shot two named people could be either)."""
+    force on the day it shot two named people could be either).
+
+    With `review`, the pairs of groups that are alike but not linked are appended to it as
+    (root, other root, agreement, reason): roots as they were when compared (the caller maps them
+    to the final groups)."""
     profiles = {root: Profile.of(members) for root, members in sorted(groups.items())}
     block = _blocks(profiles)
     alias = {root: root for root in profiles}
@@ -243,8 +289,13 @@ def link_same_incident(groups: dict[int, list[Mention]], union: Callable[[int, i
         for i, ra in enumerate(roots):
             for rb in roots[i + 1 :]:
                 a, b = current(ra), current(rb)
-                if a != b and same_person(profiles[a], profiles[b]):
+                if a == b:
+                    continue
+                verdict = person_verdict(profiles[a], profiles[b])
+                if verdict == LINK:
                     join(a, b)
+                elif verdict is not None and review is not None:
+                    review.append((a, b, agreement(profiles[a], profiles[b]), verdict))
     death_blocks: dict[int, set[str]] = {}
     for key, roots in block.items():
         if key.startswith("death|"):
@@ -257,6 +308,11 @@ def link_same_incident(groups: dict[int, list[Mention]], union: Callable[[int, i
         others = {current(r) for key in death_blocks[root] for r in block[key]} - {g}
         found = sorted(o for o in others if same_death(profiles[g], profiles[o]))
         if sum(1 for o in found if profiles[o].firsts) > 1:
+            if review is not None:
+                review += [
+                    (g, o, agreement(profiles[g], profiles[o]), UNNAMED_DEATH_AMBIGUOUS)
+                    for o in found
+                ]
             continue
         for o in found:
             a, b = current(g), current(o)

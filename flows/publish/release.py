@@ -99,6 +99,14 @@ def write_csv(table: str, df: pd.DataFrame, target) -> None:
     to_csv_frame(table, df).to_csv(target, index=False, encoding="utf-8", lineterminator="\r\n")
 
 
+def write_auxiliary_table(staging: Path, table: str, df: pd.DataFrame) -> list[str]:
+    """An auxiliary table (schemas.tables.AUXILIARY_TABLES, e.g. the linking review queue) as
+    Parquet and CSV in a release's staging directory; the names of the files written."""
+    pq.write_table(to_arrow(table, df), Path(staging) / f"{table}.parquet")
+    write_csv(table, df, Path(staging) / f"{table}.csv")
+    return [f"{table}.parquet", f"{table}.csv"]
+
+
 def _write_table(staging: Path, table: str, df: pd.DataFrame) -> None:
     pq.write_table(to_arrow(table, df), staging / f"{table}.parquet", compression="zstd")
     slowdown_pause()

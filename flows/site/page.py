@@ -196,8 +196,20 @@ def render_page(
             js=inline_asset("page.js", "</script"),
             license=DATA_LICENSE,
             notes=[str(n) for n in context.get("notes") or []],
+            review=_review_rows(context.get("link_review")),
         )
     )
+
+
+REVIEW_ROWS_SHOWN = 200
+
+
+def _review_rows(review: pd.DataFrame | None) -> dict[str, Any] | None:
+    """The linking review queue (flows/curate/review.py) for the page: the first
+    `REVIEW_ROWS_SHOWN` pairs and their count; None when the build made none."""
+    if review is None:
+        return None
+    return {"count": len(review), "rows": review.head(REVIEW_ROWS_SHOWN).to_dict("records")}
 
 
 def write_page(staging_dir: Path, tables: dict[str, pd.DataFrame], context: dict[str, Any]) -> Path:
