@@ -302,7 +302,7 @@ def publish_release(
     `review` (the linking review queue, flows/curate/review.py) is written beside the tables and
     shown on the page."""
     from flows.publish import ReleaseExists, diff_tables, next_version, read_index, write_release
-    from flows.publish.release import write_auxiliary_table
+    from flows.publish.release import review_differs, write_auxiliary_table
     from flows.site import render_dataset_index, render_release_extras
 
     def extras(staging, tables, context) -> list[str]:
@@ -312,6 +312,8 @@ def publish_release(
         return written + render_release_extras(staging, tables, {**context, "link_review": review})
 
     changes = diff_tables(previous.tables if previous else None, tables)
+    if previous is not None and review is not None:
+        changes.link_review_changed = review_differs(previous.path, review)
     version = next_version(previous, schema_fingerprint(), changes)
     if version is None:
         return None, changes

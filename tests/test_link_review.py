@@ -110,3 +110,21 @@ def test_the_queue_is_written_beside_the_tables_and_shown_on_the_page(queued, tm
     html = render_page(tmp_path, tables, {**sample_context(), "link_review": review}, [])
     assert "Linking review queue" in html and review.iloc[0]["incident_id"] in html
     assert "Linking review queue" not in render_page(tmp_path, tables, sample_context(), [])
+
+
+def test_a_changed_or_missing_queue_makes_a_patch_release(queued, tmp_path):
+    from types import SimpleNamespace
+
+    from flows.publish.diff import Changes
+    from flows.publish.release import review_differs
+    from flows.publish.version import next_version
+
+    _, _, _, review = queued
+    assert review_differs(tmp_path, review)  # a release from before the queue existed
+    write_auxiliary_table(tmp_path, "link_review", review)
+    assert not review_differs(tmp_path, review)
+    assert review_differs(tmp_path, review.iloc[0:0])
+    assert review_differs(tmp_path, review.assign(agreement=0.1))
+    previous = SimpleNamespace(version="2.1.0", fingerprint="f")
+    assert next_version(previous, "f", Changes()) is None
+    assert next_version(previous, "f", Changes(link_review_changed=True)) == "2.1.1"

@@ -28,11 +28,15 @@ class Changes:
     # removed incident id -> the incident that now holds its evidence (merged by linking or a
     # correction): where a user holding the retired id finds its incident
     incidents_merged: dict[str, str] = field(default_factory=dict)
+    # the linking review queue (link_review) differs from the previous release's, or that release
+    # has none: a PATCH release even when the tables are equal
+    link_review_changed: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.incidents_added
+            self.link_review_changed
+            or self.incidents_added
             or self.incidents_removed
             or self.incidents_changed
             or self.articles_added

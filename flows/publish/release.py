@@ -107,6 +107,23 @@ def write_auxiliary_table(staging: Path, table: str, df: pd.DataFrame) -> list[s
     return [f"{table}.parquet", f"{table}.csv"]
 
 
+def review_differs(release_dir: Path, review: pd.DataFrame) -> bool:
+    """Whether a linking review queue differs from the one published in `release_dir` (True when
+    that release has none: it predates the queue)."""
+    path = Path(release_dir) / "link_review.parquet"
+    if not path.exists():
+        return True
+    old = pq.read_table(path).to_pandas()
+    new = conform("link_review", review)
+    if list(old.columns) != list(new.columns) or len(old) != len(new):
+        return True
+    return (
+        not old.reset_index(drop=True)
+        .astype(object)
+        .equals(new.reset_index(drop=True).astype(object))
+    )
+
+
 def _write_table(staging: Path, table: str, df: pd.DataFrame) -> None:
     pq.write_table(to_arrow(table, df), staging / f"{table}.parquet", compression="zstd")
     slowdown_pause()
