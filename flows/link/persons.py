@@ -45,6 +45,9 @@ SURNAME_ONLY_DAYS = 14
 FULL_NAME_DAYS = 366
 FIRST_NAME_SIMILARITY = 0.9
 SAME_DEATH_DAYS = 1
+# A place and day shared by more groups than this says too little to pick one death by (blocking
+# practice: a key that holds too many records is not compared within)
+MAX_DEATH_BLOCK = 50
 DEATH = "death_following_police_contact"
 MIN_SURNAME = 3  # "Q" of "Child Q" is no surname
 # Categories one act of force can be told as: a writer who says "shot and killed" files a death,
@@ -269,14 +272,21 @@ def link_same_incident(
     With `review`, the pairs of groups that are alike but not linked are appended to it as
     (root, other root, agreement, reason): roots as they were when compared (the caller maps them
     to the final groups)."""
-    profiles = {root: Profile.of(members) for root, members in sorted(groups.items())}
+    profiles = {
+        root: Profile.of(members)
+        for root, members in sorted(groups.items())
+        if any(m.subjects or DEATH in m.categories for m in members)  # others have no block
+    }
     block = _blocks(profiles)
     alias = {root: root for root in profiles}
 
     def current(root: int) -> int:
-        while alias[root] != root:
-            root = alias[root]
-        return root
+        top = root
+        while alias[top] != top:
+            top = alias[top]
+        while alias[root] != top:  # path compression: chains stay short
+            alias[root], root = top, alias[root]
+        return top
 
     def join(a: int, b: int) -> None:
         kept = union(a, b)
@@ -298,7 +308,7 @@ def link_same_incident(
                     review.append((a, b, agreement(profiles[a], profiles[b]), verdict))
     death_blocks: dict[int, set[str]] = {}
     for key, roots in block.items():
-        if key.startswith("death|"):
+        if key.startswith("death|") and len(roots) <= MAX_DEATH_BLOCK:
             for root in roots:
                 death_blocks.setdefault(root, set()).add(key)
     for root in sorted(death_blocks):
