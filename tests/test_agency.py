@@ -26,6 +26,8 @@ NOT_MISCONDUCT = {
     "police_found_a_body_active": (
         "Officers forced entry to the house and found the body of a man in his sixties."
     ),
+    "officers_shot_headline": "Two officers shot in overnight ambush at a traffic stop in Ohio.",
+    "deputy_shot_dead_headline": "Deputy shot dead at checkpoint, sheriff says.",
     "police_investigating_a_murder": (
         "Police are investigating the murder of a 27-year-old man who was stabbed outside a pub."
     ),
@@ -126,6 +128,15 @@ MISCONDUCT = {
     "officers_killing_of": "The officer's killing of an unarmed teenager sparked a week of protests.",
     "struck_by_car_driven_by_officer": (
         "A cyclist was struck by a car driven by an off-duty officer and died at the scene."
+    ),
+    # the small parser reads "a rifle and deputies" as one noun phrase: the words say who shot
+    "police_right_before_the_verb": (
+        "Few details were given. Dwayne Holt had a rifle and deputies shot and killed him."
+    ),
+    "police_shot_dead_a_man": "Police shot dead a man who ran at them with a machete in Leeds.",
+    "they_after_police_in_the_sentence": (
+        "Shortly after midnight, police said they went to a motel over a noise complaint, and while "
+        "they were there, they fatally shot Marvin Teague."
     ),
 }
 

@@ -589,6 +589,66 @@ def police_role(
     return noun_role(act, police)
 
 
+_LEAD_SKIP_DEPS = {"advmod", "aux", "auxpass", "neg"}  # "police then fatally shot", "had shot"
+_OBJECT_WORDS = {"him", "her", "them"}
+
+
+def police_right_before(span: Span, police: PoliceFinder) -> bool:
+    """The words say what the parse missed: a police noun (or a "they" whose sentence has a police
+    subject before it) stands right before the act verb, and a person follows it as its object
+    before any preposition or punctuation ("a gun and police shot and killed him", "police said
+    they ... they shot and killed Clayton Andrews"). Not a headline's "officers shot in ambush"
+    (no object follows) nor "the man who shot two officers" (police after the verb). Reads
+    dependency labels and word shapes only: the default pipeline has no tagger."""
+    tok = act_token(span)
+    i = tok.i - 1
+    while i >= tok.sent.start and (
+        tok.doc[i].dep_ in _LEAD_SKIP_DEPS or tok.doc[i].lower_.endswith("ly")
+    ):
+        i -= 1
+    if i < tok.sent.start:
+        return False
+    before = tok.doc[i]
+    if before.lower_ == "they":
+        earlier = [t for t in tok.doc[tok.sent.start : i] if t.dep_.startswith("nsubj")]
+        lead = any(t.lower_ not in ("they", "them") and police.head_is_police(t) for t in earlier)
+    else:
+        lead = before.is_alpha and police.head_is_police(before)
+    if not lead:
+        return False
+    for t in tok.doc[tok.i + 1 : min(tok.i + 7, tok.sent.end)]:
+        if t.is_punct or t.dep_ in ("prep", "mark"):
+            return False
+        if t.lower_ in _OBJECT_WORDS or _capitalised(t):
+            return True
+    return False
+
+
+_HEADLINE_NEXT = {"in", "during", "near", "outside", "inside", "while", "dead"}
+
+
+def reduced_passive(span: Span) -> bool:
+    """A headline's reduced passive: "Two officers shot in ambush", "Deputy shot dead at
+    checkpoint". The act verb has no object, auxiliary or clause of its own (nor a conjoined verb
+    with an object: "shot and killed him") and a place, time or "dead" follows it. The parse
+    reads its noun as the subject; the officers are the ones shot."""
+    if undergoes(span):
+        return False  # "died in hospital": the subject is the one harmed anyway
+    tok = act_token(span)
+    deps = {c.dep_ for c in tok.children}
+    if deps & {"dobj", "aux", "auxpass", "ccomp", "xcomp", "dative"}:
+        return False
+    if any(c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in tok.children):
+        return False
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is None or nxt.lower_ not in _HEADLINE_NEXT:
+        return False
+    if nxt.lower_ == "dead":  # "police shot dead a man" has an object after "dead"
+        after = tok.doc[nxt.i + 1] if nxt.i + 1 < len(tok.doc) else None
+        return after is None or after.is_punct or after.dep_ == "prep"
+    return True
+
+
 def police_only_speak(span: Span, police: PoliceFinder) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
     has changed her story about the theft"): every police noun phrase is the subject of a speech

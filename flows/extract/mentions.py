@@ -21,7 +21,9 @@ from flows.extract.agency import (
     act_is_clause,
     has_parse,
     police_only_speak,
+    police_right_before,
     police_role,
+    reduced_passive,
     undergoes,
 )
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
@@ -212,7 +214,7 @@ def _agent_by_parse(
     """An agent rule holds: the parse makes police the doer; when the parse cannot tell (a pronoun or
     no subject, a parse the small model got wrong), the word-level fallback decides."""
     if role == AGENT:
-        return True
+        return not reduced_passive(span)  # "Two officers shot in ambush": they were shot
     if role == OTHER and undergoes(span) and ctx.encounter_before:
         return True  # "Gunfire was exchanged again, Miller died" after police confronted him
     s, e = span.start_char, span.end_char
@@ -222,6 +224,13 @@ def _agent_by_parse(
             and _rule(span.id_).get("category") == "death_following_police_contact"
             and passive_killing_after_encounter(text, s, e)
         )
+    if (
+        finder is not None
+        and role in (OTHER, UNKNOWN)
+        and _rule(span.id_).get("category") == "death_following_police_contact"
+        and police_right_before(span, finder)
+    ):
+        return True  # "a gun and police shot and killed him": the small parser misread the clause
     if role != UNKNOWN or _rule(span.id_).get("parse_only"):
         return (
             False  # common verbs ("hit", "pushed", "fire") count only when the parse names police
