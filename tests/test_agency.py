@@ -26,8 +26,6 @@ NOT_MISCONDUCT = {
     "police_found_a_body_active": (
         "Officers forced entry to the house and found the body of a man in his sixties."
     ),
-    "officers_shot_headline": "Two officers shot in overnight ambush at a traffic stop in Ohio.",
-    "deputy_shot_dead_headline": "Deputy shot dead at checkpoint, sheriff says.",
     "police_investigating_a_murder": (
         "Police are investigating the murder of a 27-year-old man who was stabbed outside a pub."
     ),

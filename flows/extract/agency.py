@@ -624,31 +624,6 @@ def police_right_before(span: Span, police: PoliceFinder) -> bool:
     return False
 
 
-_HEADLINE_NEXT = {"in", "during", "near", "outside", "inside", "while", "dead"}
-
-
-def reduced_passive(span: Span) -> bool:
-    """A headline's reduced passive: "Two officers shot in ambush", "Deputy shot dead at
-    checkpoint". The act verb has no object, auxiliary or clause of its own (nor a conjoined verb
-    with an object: "shot and killed him") and a place, time or "dead" follows it. The parse
-    reads its noun as the subject; the officers are the ones shot."""
-    if undergoes(span):
-        return False  # "died in hospital": the subject is the one harmed anyway
-    tok = act_token(span)
-    deps = {c.dep_ for c in tok.children}
-    if deps & {"dobj", "aux", "auxpass", "ccomp", "xcomp", "dative"}:
-        return False
-    if any(c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in tok.children):
-        return False
-    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if nxt is None or nxt.lower_ not in _HEADLINE_NEXT:
-        return False
-    if nxt.lower_ == "dead":  # "police shot dead a man" has an object after "dead"
-        after = tok.doc[nxt.i + 1] if nxt.i + 1 < len(tok.doc) else None
-        return after is None or after.is_punct or after.dep_ == "prep"
-    return True
-
-
 def police_only_speak(span: Span, police: PoliceFinder) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
     has changed her story about the theft"): every police noun phrase is the subject of a speech

@@ -23,7 +23,6 @@ from flows.extract.agency import (
     police_only_speak,
     police_right_before,
     police_role,
-    reduced_passive,
     undergoes,
 )
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
@@ -214,7 +213,7 @@ def _agent_by_parse(
     """An agent rule holds: the parse makes police the doer; when the parse cannot tell (a pronoun or
     no subject, a parse the small model got wrong), the word-level fallback decides."""
     if role == AGENT:
-        return not reduced_passive(span)  # "Two officers shot in ambush": they were shot
+        return True
     if role == OTHER and undergoes(span) and ctx.encounter_before:
         return True  # "Gunfire was exchanged again, Miller died" after police confronted him
     s, e = span.start_char, span.end_char
