@@ -415,6 +415,34 @@ def test_a_case_summary_is_one_incident_dated_by_its_opening(nlp):
     assert row["date_precision"] == "day"
 
 
+def test_a_summary_over_several_years_keeps_the_year_of_its_story(nlp):
+    text = (
+        "On 9 February 2017 a man was detained by Norfolk Constabulary officers after a fight "
+        "outside a pub in Norwich.\n"
+        "The man complained to us in January 2019 about how he was treated.\n"
+        "Officers restrained him on the floor of the custody suite on 10 February and an officer "
+        "kicked him while he was held down."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    days = {pd.Timestamp(d).date() for d in inc["date_start"] if not pd.isna(d)}
+    assert days and all(d.year == 2017 for d in days)  # never 2019, the complaint's year
+
+
+def test_a_later_paragraph_takes_the_month_of_the_story_opening(nlp):
+    text = (
+        "On 14 August 2018, a man was arrested for criminal damage in Leeds and taken to a police "
+        "station.\n"
+        "Two days later he was moved to another cell. Officers then strip-searched him in the "
+        "corridor, in view of other detainees.\n"
+        "Our investigation is now complete."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) >= 1
+    for row in inc.to_dict("records"):
+        assert pd.Timestamp(row["date_start"]).date().replace(day=1) == dt.date(2018, 8, 1)
+        assert row["date_precision"] in ("day", "month")
+
+
 def test_agencies_named_together_work_on_one_case(nlp):
     text = (
         "At 8.30am on 12 March 2018, a woman called Cleveland Police to report threats from her "

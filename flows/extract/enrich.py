@@ -32,7 +32,15 @@ from flows.extract.agencies import (
     find_agencies,
     us_aliases,
 )
-from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
+from flows.extract.dates import (
+    Resolved,
+    consistent_dates,
+    date_role,
+    find_dates,
+    resolve,
+    stated_years,
+    year_reference,
+)
 from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
     UNHINTED_CITY_POPULATION,
@@ -153,10 +161,14 @@ def enrich_article(
         _parsed_subject(text, mentions, fill_only=not one_story, doc=whole)
     if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
+    if short or one_story:
+        # an undated text resolves a year-less date in the year it last named
+        years = stated_years(text) if resolve_ref is not None and not from_metadata else []
+        refs = [year_reference(years, s, resolve_ref) for s, _ in spans]
     if short:
-        _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+        _context_dates(text, spans, mentions, index, refs, from_metadata, case)
     if one_story:
-        _opening_date(text, spans, mentions, index, resolve_ref, from_metadata)
+        _opening_date(text, spans, mentions, index, refs, from_metadata)
 
 
 # ---- dates -------------------------------------------------------------------------------------
@@ -176,7 +188,7 @@ def _earliest_date_only(mentions: list[Mention]) -> None:
             m.date_precision, m.date_text = "unknown", None
 
 
-def _opening_date(text, spans, mentions, index, reference, from_metadata) -> None:
+def _opening_date(text, spans, mentions, index, refs, from_metadata) -> None:
     """One case's account opens with when it happened ('On 4 October 2018, a man was stopped...'):
     the first incident date stated up to its first evidence sentence is the case's date. A mention
     date it cannot be (the arrest for an earlier offence, a later finding) gives way to it; a more
@@ -185,8 +197,8 @@ def _opening_date(text, spans, mentions, index, reference, from_metadata) -> Non
     if not known:
         return
     opening = None
-    for s, e in spans[: min(known) + 1]:
-        opening = sentence_date(text[s:e], reference, from_metadata)
+    for k, (s, e) in enumerate(spans[: min(known) + 1]):
+        opening = sentence_date(text[s:e], refs[k], from_metadata)
         if opening:
             break
     if opening is None:
@@ -229,14 +241,22 @@ def _set_date(m: Mention, found: tuple[Resolved, str]) -> None:
     )
 
 
-def _context_dates(text, spans, mentions, index, reference, from_metadata, case) -> None:
+def _as_month(res: Resolved) -> Resolved:
+    """A day's period widened to its month (a date carried from another paragraph)."""
+    if res.precision != "day":
+        return res
+    last = (res.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return Resolved(res.start.replace(day=1), last, "month")
+
+
+def _context_dates(text, spans, mentions, index, refs, from_metadata, case) -> None:
     if all(m.date_precision != "unknown" for m in mentions):
         return
     if case:
         if any(m.date_precision != "unknown" for m in mentions):
             return  # linking takes the dated mention's date for the whole case
-        for s, e in spans:
-            found = sentence_date(text[s:e], reference, from_metadata)
+        for k, (s, e) in enumerate(spans):
+            found = sentence_date(text[s:e], refs[k], from_metadata)
             if found:
                 _set_date(mentions[0], found)
                 return
@@ -245,10 +265,19 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
         if m.date_precision != "unknown" or j is None:
             continue
         for k in same_paragraph_back(text, spans, j, CONTEXT_WINDOW):
-            found = sentence_date(text[spans[k][0] : spans[k][1]], reference, from_metadata)
+            found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
             if found:
                 _set_date(m, found)
                 break
+        else:
+            # the story's time told in an earlier paragraph ('On 12 January 2019, a man was
+            # arrested ...' and, two paragraphs on, 'officers searched him'): its month at most,
+            # the day of another paragraph's event is not this one's
+            for k in range(j - 1, -1, -1):
+                found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
+                if found:
+                    _set_date(m, (_as_month(found[0]), found[1]))
+                    break
 
 
 # ---- agencies ----------------------------------------------------------------------------------
