@@ -129,6 +129,12 @@ def test_city_region_and_country_from_the_gazetteers():
     assert resolve("Paris").country == "FR"
 
 
+def test_abbreviated_and_camel_case_town_names():
+    assert (resolve("St. Paul").country, resolve("St. Paul").region) == ("US", "US-MN")
+    assert resolve("West St. Paul").region == "US-MN"  # 'St.' inside a name is 'Saint' too
+    assert resolve("SoHo") is None  # a neighbourhood, not the town of Soho
+
+
 def test_uk_forces_imply_gb_and_their_nation():
     assert force_place("Police Scotland") == ("GB", "GB-SCT")
     assert force_place("South Wales Police") == ("GB", "GB-WLS")
@@ -152,6 +158,48 @@ def test_incident_place_country_and_region(nlp):
     assert "Minneapolis" in row["location"]
     assert (row["country"], row["region"]) == ("US", "US-MN")
     assert row["police_forces"] == ["Minneapolis Police Department"]
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # a town of some size its syntax shows, with no state or country named anywhere
+        (
+            "Officers chased a stolen truck until it crashed in Joplin. An officer shot and "
+            "killed the driver when he got out holding a rifle.",
+            "Joplin",
+        ),
+        (
+            "The car left the road about a mile east of Ardmore. Officers shot and killed the "
+            "driver after he fired at them.",
+            "Ardmore",
+        ),
+        (
+            "Officers were called to an Ankeny apartment after a neighbour heard screaming. An "
+            "officer shot and killed a man who came at him with a knife.",
+            "Ankeny",
+        ),
+        # a product, a business and the officers' home town are not the scene
+        (
+            "A Tulsa police officer stopped a white Pontiac outside a McDonald's in Sapulpa. "
+            "The officer shot and killed the driver after he reached for a gun.",
+            "Sapulpa",
+        ),
+    ],
+)
+def test_a_town_shown_by_its_syntax_is_the_location(nlp, text, town):
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) >= 1
+    assert any(town in (loc or "") for loc in inc["location"]), list(inc["location"])
+
+
+def test_a_uk_force_makes_its_towns_british(nlp):
+    text = (
+        "On 2 May 2018 West Midlands Police officers found a man unconscious in a car parked "
+        "near Meriden. Officers failed to call an ambulance and the man later died."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert set(inc["country"]) == {"GB"}
 
 
 def test_uk_force_gives_gb_when_no_place_is_named(nlp):

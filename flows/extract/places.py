@@ -134,7 +134,7 @@ def _city_region(city: dict[str, Any]) -> str | None:
     return None
 
 
-_ABBREVIATED = re.compile(r"^(st|ste|ft|mt)\.?(?= )")
+_ABBREVIATED = re.compile(r"\b(st|ste|ft|mt)\.?(?= )")
 _EXPANSIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 
@@ -186,7 +186,11 @@ def resolve(
         return city or Place(clean, "region", cc, code)
     if clean in _us_abbreviations() and "." in clean:
         return Place(clean, "region", "US", _us_abbreviations()[clean])
-    cands = _cities().get(key) or _cities().get(_ABBREVIATED.sub(_expand, key))
+    # 'St. Paul' is also 'Saint Paul': both spellings' towns are candidates
+    full = _ABBREVIATED.sub(_expand, key)
+    cands = (_cities().get(key) or []) + ((_cities().get(full) or []) if full != key else [])
+    if cands and re.search(r"[a-z][A-Z]", clean):  # 'SoHo' is not the town of Soho
+        cands = [c for c in cands if c["name"] == clean]
     if not cands:
         return None
     regions, countries = set(regions), set(countries)
