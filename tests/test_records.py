@@ -148,6 +148,21 @@ def test_locale_words_only_when_nothing_else_says():
     assert locale_country("Officers were called.") is None
 
 
+def test_a_rank_needs_a_name_to_be_british():
+    assert locale_country("PC Hughes and DC Ward arrested him.") == "GB"
+    assert locale_country("A DC resident filmed officers in Washington, DC.") is None
+
+
+def test_regions_tied_go_to_the_place_named_first():
+    from flows.extract.places import pick_place
+
+    first, second = resolve("Joplin", countries=["US"]), resolve("Tulsa", countries=["US"])
+    city, country, region = pick_place([first, second])
+    assert (city.name, country, region) == ("Joplin", "US", "US-MO")
+    city, _, region = pick_place([second, first])
+    assert (city.name, region) == ("Tulsa", "US-OK")
+
+
 def test_incident_place_country_and_region(nlp):
     text = (
         "Minneapolis police officers shot and killed Darnell Okafor, 27, outside a store in "

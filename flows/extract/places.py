@@ -289,7 +289,8 @@ def pick_place(
         country = max(countries, key=lambda c: (countries[c], c == "US", c == "GB", c))
     own = [p for p in places if p.country == country]
     regions = Counter(p.region for p in own if p.region) + force_region
-    region = max(regions, key=lambda r: (regions[r], r)) if regions else None
+    # a tie goes to the region of the place named first (the pool lists the scene first)
+    region = max(regions, key=lambda r: regions[r]) if regions else None
     cities = [p for p in own if p.kind == "city" and (region is None or p.region in (None, region))]
     cities.sort(key=lambda p: p.agency_home)  # the scene before the home of the officers
     city = cities[0] if cities else None
