@@ -194,6 +194,17 @@ def test_incident_place_country_and_region(nlp):
             "officer shot and killed a man who came at him with a knife.",
             "Ankeny",
         ),
+        # a town's public building or service names its town
+        (
+            "Deputies were guarding the Decatur Courthouse when a man ran at them. A deputy shot "
+            "and killed him when he drew a handgun.",
+            "Decatur",
+        ),
+        (
+            "An officer and Kokomo Fire crews answered a call about smoke. The officer shot and "
+            "killed a man who attacked him with a hammer.",
+            "Kokomo",
+        ),
         # a product, a business and the officers' home town are not the scene
         (
             "A Tulsa police officer stopped a white Pontiac outside a McDonald's in Sapulpa. "

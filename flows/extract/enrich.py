@@ -62,7 +62,8 @@ from flows.extract.victims import analyse, harmed_person
 # the rest of an organisation's name after a town: the town's public body ('Savannah Police
 # Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
 _PUBLIC_BODY = re.compile(
-    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
+    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall|"
+    r"Courthouse)\b"
 )
 _COMPASS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)"
 # a place word after a locative preposition ('in Elkhart', 'throughout Albuquerque', 'a mile south
@@ -373,7 +374,7 @@ def _city_police(text: str, mentions: list[Mention]) -> None:
 
 # an article and one or two adjectives (closed-class words are not): 'a white', 'a silver'
 _PRODUCT_BEFORE = re.compile(
-    r"\b(?i:a|an)\s+(?:(?!(?:the|of|in|at|on|to|from|near|outside|by|with|for)\b)[a-z]+\s+){1,2}$"
+    r"\b(?i:a|an)\s+(?:(?!(?:the|of|in|at|on|to|from|near|outside|by|with|for|and|or|but)\b)[a-z]+\s+){1,2}$"
 )
 
 
@@ -410,6 +411,12 @@ def _inside(sentence: str, end: int) -> bool:
     """The place ending at `end` is inside the one named right after it (not 'in March')."""
     m = _INSIDE.match(sentence, end)
     return m is not None and not _calendar_word(m.group(1))
+
+
+def _body_name(name: str) -> bool:
+    """A name ending in a public body's word ('Manitowoc Fire'), whatever its entity label."""
+    words = name.split()
+    return len(words) > 1 and _PUBLIC_BODY.fullmatch(words[-1]) is not None
 
 
 def _compass(words: list[str]) -> bool:
@@ -450,6 +457,8 @@ def _sentence_places(
                 place = dataclasses.replace(place, agency_home=True)
             out.append(place)
     for start, end, name, label in ents:
+        if label == "PERSON" and _body_name(name):
+            label = "ORG"  # 'Manitowoc Fire' tagged as a person: the town's fire department
         if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words | lone_names:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
         if _PART_OF_PLACE.match(sentence, end):
@@ -484,7 +493,7 @@ def _sentence_places(
                         " ".join(words[:n]),
                         hints_regions,
                         hints_countries,
-                        least if body else UNHINTED_CITY_POPULATION,
+                        min(least, LOCATIVE_CITY_POPULATION) if body else UNHINTED_CITY_POPULATION,
                     )
                     if cand is not None and cand.kind == "city":
                         place = cand
@@ -544,7 +553,12 @@ def _places(text, spans, mentions, index, ents) -> None:
     order = sorted(ents)
     # words of people's full names ('Aden' of 'Isak Abdirahman Aden' is not the town); a name
     # tagged alone may be a town the recogniser mistook ('killed by police in Carson')
-    names = [name for j in order for _, _, name, lab in ents[j] if lab == "PERSON"]
+    names = [
+        name
+        for j in order
+        for _, _, name, lab in ents[j]
+        if lab == "PERSON" and not _body_name(name)
+    ]
     person_words = frozenset(w for name in names if len(name.split()) > 1 for w in name.split())
     lone_names = frozenset(name for name in names if len(name.split()) == 1)
     # first pass: regions and countries named anywhere considered, to choose between same-named cities
