@@ -205,6 +205,11 @@ def test_incident_place_country_and_region(nlp):
             "killed a man who attacked him with a hammer.",
             "Kokomo",
         ),
+        (
+            "Officers of the Nashville Metropolitan Police Department fired pepper balls at "
+            "marchers and beat a man with batons, a lawsuit says.",
+            "Nashville",
+        ),
         # a product, a business and the officers' home town are not the scene
         (
             "A Tulsa police officer stopped a white Pontiac outside a McDonald's in Sapulpa. "

@@ -62,8 +62,8 @@ from flows.extract.victims import analyse, harmed_person
 # the rest of an organisation's name after a town: the town's public body ('Savannah Police
 # Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
 _PUBLIC_BODY = re.compile(
-    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall|"
-    r"Courthouse)\b"
+    r"(?:Metro(?:politan)?\s+)?(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|"
+    r"Health|Hospital|City Hall|Courthouse)\b"
 )
 _COMPASS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)"
 # a place word after a locative preposition ('in Elkhart', 'throughout Albuquerque', 'a mile south
