@@ -12,6 +12,8 @@ from flows.extract.dates import (
     find_dates,
     infer_reference_date,
     resolve,
+    stated_years,
+    year_reference,
 )
 
 D = dt.date
@@ -153,6 +155,8 @@ def test_may_the_verb_is_not_a_date():
         ("A probe into the deputies' conduct was launched in March 2020.", "report"),
         ("The sheriff's deputies opened fire on 12 May 2021.", "incident"),
         ("In 2019 the sergeant started harassing a junior colleague.", "incident"),
+        ("Her brother complained to the force in June 2019.", "report"),
+        ("The family made a formal complaint on 2 May 2018.", "report"),
     ],
 )
 def test_date_roles(sentence, role):
@@ -187,3 +191,23 @@ def test_reference_date_year_only_and_none():
         2019, 1, 1
     )
     assert infer_reference_date("No dates here at all.") == (None, None)
+
+
+def test_a_span_of_years_is_one_period():
+    (expr,) = find_dates("Over several months in 2017/18 the force dealt with the family.")
+    res = resolve(expr, None)
+    assert (res.start, res.end, res.precision) == (D(2017, 1, 1), D(2018, 12, 31), "year")
+
+
+def test_a_year_less_date_continues_the_year_last_stated_for_the_incident():
+    text = (
+        "On 3 June 2016 a woman was held in a cell. We referred the case in March 2018. "
+        "She was released on 5 June."
+    )
+    years = stated_years(text)
+    assert years == [(0, 2016)]  # the referral's year is a later timeline
+    fallback = D(2018, 12, 31)
+    (expr,) = find_dates("She was released on 5 June.")
+    ref = year_reference(years, text.index("She was"), fallback)
+    assert resolve(expr, ref).start == D(2016, 6, 5)
+    assert year_reference(years, 0, fallback) == fallback

@@ -129,6 +129,12 @@ def test_city_region_and_country_from_the_gazetteers():
     assert resolve("Paris").country == "FR"
 
 
+def test_abbreviated_and_camel_case_town_names():
+    assert (resolve("St. Paul").country, resolve("St. Paul").region) == ("US", "US-MN")
+    assert resolve("West St. Paul").region == "US-MN"  # 'St.' inside a name is 'Saint' too
+    assert resolve("SoHo") is None  # a neighbourhood, not the town of Soho
+
+
 def test_uk_forces_imply_gb_and_their_nation():
     assert force_place("Police Scotland") == ("GB", "GB-SCT")
     assert force_place("South Wales Police") == ("GB", "GB-WLS")
@@ -142,6 +148,21 @@ def test_locale_words_only_when_nothing_else_says():
     assert locale_country("Officers were called.") is None
 
 
+def test_a_rank_needs_a_name_to_be_british():
+    assert locale_country("PC Hughes and DC Ward arrested him.") == "GB"
+    assert locale_country("A DC resident filmed officers in Washington, DC.") is None
+
+
+def test_regions_tied_go_to_the_place_named_first():
+    from flows.extract.places import pick_place
+
+    first, second = resolve("Joplin", countries=["US"]), resolve("Tulsa", countries=["US"])
+    city, country, region = pick_place([first, second])
+    assert (city.name, country, region) == ("Joplin", "US", "US-MO")
+    city, _, region = pick_place([second, first])
+    assert (city.name, region) == ("Tulsa", "US-OK")
+
+
 def test_incident_place_country_and_region(nlp):
     text = (
         "Minneapolis police officers shot and killed Darnell Okafor, 27, outside a store in "
@@ -152,6 +173,64 @@ def test_incident_place_country_and_region(nlp):
     assert "Minneapolis" in row["location"]
     assert (row["country"], row["region"]) == ("US", "US-MN")
     assert row["police_forces"] == ["Minneapolis Police Department"]
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        # a town of some size its syntax shows, with no state or country named anywhere
+        (
+            "Officers chased a stolen truck until it crashed in Joplin. An officer shot and "
+            "killed the driver when he got out holding a rifle.",
+            "Joplin",
+        ),
+        (
+            "The car left the road about a mile east of Ardmore. Officers shot and killed the "
+            "driver after he fired at them.",
+            "Ardmore",
+        ),
+        (
+            "Officers were called to an Ankeny apartment after a neighbour heard screaming. An "
+            "officer shot and killed a man who came at him with a knife.",
+            "Ankeny",
+        ),
+        # a town's public building or service names its town
+        (
+            "Deputies were guarding the Decatur Courthouse when a man ran at them. A deputy shot "
+            "and killed him when he drew a handgun.",
+            "Decatur",
+        ),
+        (
+            "An officer and Kokomo Fire crews answered a call about smoke. The officer shot and "
+            "killed a man who attacked him with a hammer.",
+            "Kokomo",
+        ),
+        (
+            "Officers of the Nashville Metropolitan Police Department fired pepper balls at "
+            "marchers and beat a man with batons, a lawsuit says.",
+            "Nashville",
+        ),
+        # a product, a business and the officers' home town are not the scene
+        (
+            "A Tulsa police officer stopped a white Pontiac outside a McDonald's in Sapulpa. "
+            "The officer shot and killed the driver after he reached for a gun.",
+            "Sapulpa",
+        ),
+    ],
+)
+def test_a_town_shown_by_its_syntax_is_the_location(nlp, text, town):
+    inc, _ = linked(nlp, dated(text))
+    assert len(inc) >= 1
+    assert any(town in (loc or "") for loc in inc["location"]), list(inc["location"])
+
+
+def test_a_uk_force_makes_its_towns_british(nlp):
+    text = (
+        "On 2 May 2018 West Midlands Police officers found a man unconscious in a car parked "
+        "near Meriden. Officers failed to call an ambulance and the man later died."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert set(inc["country"]) == {"GB"}
 
 
 def test_uk_force_gives_gb_when_no_place_is_named(nlp):
@@ -413,6 +492,34 @@ def test_a_case_summary_is_one_incident_dated_by_its_opening(nlp):
     # not April 2019 (an earlier offence he was arrested for), nor a later step of the case
     assert pd.Timestamp(row["date_start"]).date() == dt.date(2019, 10, 4)
     assert row["date_precision"] == "day"
+
+
+def test_a_summary_over_several_years_keeps_the_year_of_its_story(nlp):
+    text = (
+        "On 9 February 2017 a man was detained by Norfolk Constabulary officers after a fight "
+        "outside a pub in Norwich.\n"
+        "The man complained to us in January 2019 about how he was treated.\n"
+        "Officers restrained him on the floor of the custody suite on 10 February and an officer "
+        "kicked him while he was held down."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    days = {pd.Timestamp(d).date() for d in inc["date_start"] if not pd.isna(d)}
+    assert days and all(d.year == 2017 for d in days)  # never 2019, the complaint's year
+
+
+def test_a_later_paragraph_takes_the_month_of_the_story_opening(nlp):
+    text = (
+        "On 14 August 2018, a man was arrested for criminal damage in Leeds and taken to a police "
+        "station.\n"
+        "Two days later he was moved to another cell. Officers then strip-searched him in the "
+        "corridor, in view of other detainees.\n"
+        "Our investigation is now complete."
+    )
+    inc, _ = linked(nlp, dated(text, None))
+    assert len(inc) >= 1
+    for row in inc.to_dict("records"):
+        assert pd.Timestamp(row["date_start"]).date().replace(day=1) == dt.date(2018, 8, 1)
+        assert row["date_precision"] in ("day", "month")
 
 
 def test_agencies_named_together_work_on_one_case(nlp):

@@ -23,6 +23,7 @@ class DateExpr:
     weekday: int | None = None
     relative: tuple[str, int] | None = None  # (unit, offset)
     needs_metadata: bool = False
+    year_end: int | None = None  # 'in 2015/16': the last year of a span of years
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def _tables() -> tuple[
         rf"\b{prep}{wdp}{day}(?:\s+of)?\s+(?P<m>{mon})\.?(?:,?\s+{year})?\b",
         rf"\b{prep}{wdp}(?P<m>{mon})\.?\s+{day}(?:,?\s+{year})?\b",
         rf"\b{prep}{mod}(?P<m>{mon})\.?,?\s+(?:of\s+)?{year}\b",
-        rf"\b(?P<prep>in|during|since|until|before|by|from|after|between)\s+{mod}{year}\b(?!\s*(?:%|per cent))",
+        rf"\b(?P<prep>in|during|since|until|before|by|from|after|between)\s+{mod}{year}"
+        r"(?:/(?P<y2>\d\d(?:\d\d)?))?\b(?!\s*(?:%|per cent))",
         rf"\b(?P<prep>in|during|since|until|before|by|from|after)\s+{mod}(?P<m>{mon})\b(?!\s+\d)",
         rf"\b(?P<prep>on|last|this)\s+(?P<wd>{wd})\b",
         # "early Saturday", "late Friday", "Tuesday night": a weekday of the week of publication
@@ -76,6 +78,11 @@ def find_dates(text: str) -> list[DateExpr]:
             if mon and mon[0].islower() and mon.lower() in ("may", "march", "mar"):
                 continue  # "may" the verb, "march" the noun
             day = int(g["d"]) if g.get("d") else None
+            year_end = None
+            if g.get("y2"):  # '2015/16', '2015/2016': the span of two years
+                y, y2 = int(g["y"]), int(g["y2"])
+                y2 += y // 100 * 100 if y2 < 100 else 0
+                year_end = y2 if y < y2 <= y + 10 else None
             if day is not None and not 1 <= day <= 31:
                 continue
             found.append(
@@ -89,6 +96,7 @@ def find_dates(text: str) -> list[DateExpr]:
                     int(g["y"]) if g.get("y") else None,
                     weekdays[g["wd"].lower()] if g.get("wd") else None,
                     needs_metadata=bool(g.get("wd")) and not mon,
+                    year_end=year_end,
                 )
             )
     for regex, rule in relatives:
@@ -141,7 +149,17 @@ def find_dates_fast(text: str, margin: int = 50, hint: re.Pattern = _HINT) -> li
     return out
 
 
-_FIELDS = ("text", "prep", "day", "month", "year", "weekday", "relative", "needs_metadata")
+_FIELDS = (
+    "text",
+    "prep",
+    "day",
+    "month",
+    "year",
+    "weekday",
+    "relative",
+    "needs_metadata",
+    "year_end",
+)
 
 
 def _period(year: int, month: int | None = None, day: int | None = None) -> Resolved | None:
@@ -180,6 +198,8 @@ def resolve(
         back = (reference.weekday() - expr.weekday) % 7 or (7 if expr.prep == "last" else 0)
         d = reference - dt.timedelta(days=back)
         return Resolved(d, d, "day")
+    if expr.year_end is not None and expr.year is not None:
+        return Resolved(dt.date(expr.year, 1, 1), dt.date(expr.year_end, 12, 31), "year")
     if expr.year is not None:
         return _period(expr.year, expr.month, expr.day)
     if reference is None or expr.month is None:
@@ -188,6 +208,31 @@ def resolve(
     if res is not None and res.start > reference:
         res = _period(reference.year - 1, expr.month, expr.day)
     return res
+
+
+def stated_years(text: str) -> list[tuple[int, int]]:
+    """(position, year) of the incident dates that state a month and a year, in text order (the
+    referral, the finding, the hearing run on a later timeline of their own)."""
+    return [
+        (d.start, d.year)
+        for d in find_dates_fast(text)
+        if d.year and d.month and date_role(text, d) == "incident"
+    ]
+
+
+def year_reference(
+    years: list[tuple[int, int]], pos: int, fallback: dt.date | None
+) -> dt.date | None:
+    """The reference date for a year-less date at `pos` of a text without a publication date: the
+    end of the year of the last date before it that states one (an account running over several
+    years goes on in the year it last named: 'On 17 April 2018 ... found on 19 April' is 2018),
+    else `fallback`."""
+    last = None
+    for p, y in years:
+        if p >= pos:
+            break
+        last = y
+    return dt.date(last, 12, 31) if last is not None else fallback
 
 
 def consistent_dates(periods: list[Resolved]) -> bool:

@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections import Counter
+from functools import cache
 
 from flows.core.model import Article, Mention
 from flows.extract.agencies import (
@@ -32,7 +33,15 @@ from flows.extract.agencies import (
     find_agencies,
     us_aliases,
 )
-from flows.extract.dates import Resolved, consistent_dates, date_role, find_dates, resolve
+from flows.extract.dates import (
+    Resolved,
+    consistent_dates,
+    date_role,
+    find_dates,
+    resolve,
+    stated_years,
+    year_reference,
+)
 from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
     UNHINTED_CITY_POPULATION,
@@ -46,24 +55,45 @@ from flows.extract.places import (
     pick_place,
 )
 from flows.extract.places import resolve as resolve_place
+from flows.extract.resources import date_rules
 from flows.extract.sentences import same_paragraph_back
 from flows.extract.victims import analyse, harmed_person
 
 # the rest of an organisation's name after a town: the town's public body ('Savannah Police
 # Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
 _PUBLIC_BODY = re.compile(
-    r"(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|Health|Hospital|City Hall)\b"
+    r"(?:Metro(?:politan)?\s+)?(?:Police|Fire|Sheriff|Public Safety|Municipal|Memorial|Medical|"
+    r"Health|Hospital|City Hall|Courthouse)\b"
+)
+_COMPASS = r"(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+# a place word after a locative preposition ('in Elkhart', 'throughout Albuquerque', 'a mile south
+# of Seminole'), or named as a town ('the town of Morenci': any town of the gazetteer)
+_LOCATIVE_BEFORE = (
+    r"\b(?:in|into|near|outside|through|throughout|across|" + _COMPASS + r"\s+of|"
+    r"the\s+(?P<town>town|city|village|suburb|community)\s+of)\s+"
+    r"(?:(?:NE|NW|SE|SW|north|south|east|west|downtown)\s+)?"
 )
 _LOCATIVE = re.compile(
-    r"\b(?:in|into|near|outside)\s+(?:(?:NE|NW|SE|SW|north|south|east|west|downtown)\s+)?"
-    r"((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){0,2})\b(?!['’]s|\s+(?:Police|County|Sheriff))"
+    _LOCATIVE_BEFORE + r"(?P<place>(?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){0,2})\b"
+    r"(?!['’]s|-|\s+(?:Police|County|Sheriff))"
 )
+_LOCATIVE_END = re.compile(_LOCATIVE_BEFORE + r"(?:the\s+)?$")
+# a town named as a modifier of a common noun: 'an Otsego home', 'their Roswell apartment'
+_MODIFIER = re.compile(
+    r"\b(?:a|an|his|her|their)\s+(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s+(?=[a-z])"
+)
+# a place inside the one named right after it
+_INSIDE = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][a-z]+)")
+# a town sure from its syntax (above) needs fewer people than one named with nothing around it
+LOCATIVE_CITY_POPULATION = 10_000
 _NAMED_AFTER = ("County", "Parish", "Township", "Borough")  # a county named after a town
 _AGENCY_AFTER = re.compile(
     r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
 )
+# a part of a town, or a road named after the town it leads to ('Nolensville Pike')
 _PART_OF_PLACE = re.compile(
-    r"\s+(?:neighbou?rhood|area|district|street|road|avenue|boulevard|park|estate|block)\b",
+    r"\s+(?:neighbou?rhood|area|district|(?:street|road|avenue|boulevard|drive|lane|way|pike|"
+    r"parkway|highway|freeway|expressway|turnpike)s?|park|estate|block)\b",
     re.IGNORECASE,
 )
 LEDE_SENTENCES = 3  # opening sentences whose places speak for the whole article
@@ -153,10 +183,14 @@ def enrich_article(
         _parsed_subject(text, mentions, fill_only=not one_story, doc=whole)
     if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
+    if short or one_story:
+        # an undated text resolves a year-less date in the year it last named
+        years = stated_years(text) if resolve_ref is not None and not from_metadata else []
+        refs = [year_reference(years, s, resolve_ref) for s, _ in spans]
     if short:
-        _context_dates(text, spans, mentions, index, resolve_ref, from_metadata, case)
+        _context_dates(text, spans, mentions, index, refs, from_metadata, case)
     if one_story:
-        _opening_date(text, spans, mentions, index, resolve_ref, from_metadata)
+        _opening_date(text, spans, mentions, index, refs, from_metadata)
 
 
 # ---- dates -------------------------------------------------------------------------------------
@@ -176,7 +210,7 @@ def _earliest_date_only(mentions: list[Mention]) -> None:
             m.date_precision, m.date_text = "unknown", None
 
 
-def _opening_date(text, spans, mentions, index, reference, from_metadata) -> None:
+def _opening_date(text, spans, mentions, index, refs, from_metadata) -> None:
     """One case's account opens with when it happened ('On 4 October 2018, a man was stopped...'):
     the first incident date stated up to its first evidence sentence is the case's date. A mention
     date it cannot be (the arrest for an earlier offence, a later finding) gives way to it; a more
@@ -185,8 +219,8 @@ def _opening_date(text, spans, mentions, index, reference, from_metadata) -> Non
     if not known:
         return
     opening = None
-    for s, e in spans[: min(known) + 1]:
-        opening = sentence_date(text[s:e], reference, from_metadata)
+    for k, (s, e) in enumerate(spans[: min(known) + 1]):
+        opening = sentence_date(text[s:e], refs[k], from_metadata)
         if opening:
             break
     if opening is None:
@@ -229,14 +263,22 @@ def _set_date(m: Mention, found: tuple[Resolved, str]) -> None:
     )
 
 
-def _context_dates(text, spans, mentions, index, reference, from_metadata, case) -> None:
+def _as_month(res: Resolved) -> Resolved:
+    """A day's period widened to its month (a date carried from another paragraph)."""
+    if res.precision != "day":
+        return res
+    last = (res.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return Resolved(res.start.replace(day=1), last, "month")
+
+
+def _context_dates(text, spans, mentions, index, refs, from_metadata, case) -> None:
     if all(m.date_precision != "unknown" for m in mentions):
         return
     if case:
         if any(m.date_precision != "unknown" for m in mentions):
             return  # linking takes the dated mention's date for the whole case
-        for s, e in spans:
-            found = sentence_date(text[s:e], reference, from_metadata)
+        for k, (s, e) in enumerate(spans):
+            found = sentence_date(text[s:e], refs[k], from_metadata)
             if found:
                 _set_date(mentions[0], found)
                 return
@@ -245,10 +287,19 @@ def _context_dates(text, spans, mentions, index, reference, from_metadata, case)
         if m.date_precision != "unknown" or j is None:
             continue
         for k in same_paragraph_back(text, spans, j, CONTEXT_WINDOW):
-            found = sentence_date(text[spans[k][0] : spans[k][1]], reference, from_metadata)
+            found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
             if found:
                 _set_date(m, found)
                 break
+        else:
+            # the story's time told in an earlier paragraph ('On 12 January 2019, a man was
+            # arrested ...' and, two paragraphs on, 'officers searched him'): its month at most,
+            # the day of another paragraph's event is not this one's
+            for k in range(j - 1, -1, -1):
+                found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
+                if found:
+                    _set_date(m, (_as_month(found[0]), found[1]))
+                    break
 
 
 # ---- agencies ----------------------------------------------------------------------------------
@@ -321,41 +372,128 @@ def _city_police(text: str, mentions: list[Mention]) -> None:
 # ---- places ------------------------------------------------------------------------------------
 
 
+# an article and one or two adjectives (closed-class words are not): 'a white', 'a silver'
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?i:a|an)\s+(?:(?!(?:the|of|in|at|on|to|from|near|outside|by|with|for|and|or|but)\b)[a-z]+\s+){1,2}$"
+)
+
+
+def _not_a_place_entity(sentence: str, start: int, name: str, label: str, lone_names) -> bool:
+    """Entities the recogniser tags as organisations or facilities that name no place: a business
+    in the possessive ("McDonald's"), a product after an article and an adjective ('a white
+    Pontiac'), a person whose surname is used alone elsewhere ('Zachary Hall' ... 'Hall ran'), a
+    part of a longer name the recogniser cut short."""
+    words = _clean(name).split()
+    if label not in ("ORG", "FAC") or not words:
+        return False
+    if len(words) > 1 and words[-1] in lone_names:
+        return True
+    after = re.match(r"\s+([A-Z][a-z]+)", sentence[start + len(name) :])
+    if after and not _calendar_word(after.group(1)) and not _AGENCY_AFTER.match(after.group(0)):
+        return True  # a longer name goes on: 'the Ford Fiesta', 'Winston Way'
+
+    if label == "ORG" and re.search(r"['’]s$", name.strip()):
+        return True
+    return label == "ORG" and _PRODUCT_BEFORE.search(sentence[:start]) is not None
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    rules = date_rules()
+    return frozenset(w.lower() for w in [*rules["months"], *rules["weekdays"]])
+
+
+def _calendar_word(name: str) -> bool:
+    return name.split()[0].lower() in _calendar_words()
+
+
+def _inside(sentence: str, end: int) -> bool:
+    """The place ending at `end` is inside the one named right after it (not 'in March')."""
+    m = _INSIDE.match(sentence, end)
+    return m is not None and not _calendar_word(m.group(1))
+
+
+def _body_name(name: str) -> bool:
+    """A name ending in a public body's word ('Manitowoc Fire'), whatever its entity label."""
+    words = name.split()
+    return len(words) > 1 and _PUBLIC_BODY.fullmatch(words[-1]) is not None
+
+
+def _compass(words: list[str]) -> bool:
+    """'West' of 'West Chestnut': a direction, not the town of West."""
+    return len(words) == 1 and re.fullmatch(_COMPASS, words[0].lower()) is not None
+
+
 def _sentence_places(
-    sentence: str, ents, hints_regions, hints_countries, person_words=frozenset()
+    sentence: str,
+    ents,
+    hints_regions,
+    hints_countries,
+    person_words=frozenset(),
+    lone_names=frozenset(),
 ) -> list[Place]:
     out = [p for _, _, p in dateline_places(sentence)]
     covered = [(s, e) for s, e, _, label in ents if label in ("GPE", "LOC", "FAC")]
-    for m in _LOCATIVE.finditer(sentence):
-        # 'in SE Albuquerque', 'in Elkhart': a town after a locative preposition that the
-        # entity recogniser missed; one of a region named in the article, or a big one
-        if any(s < m.end(1) and m.start(1) < e for s, e in covered):
+    # 'in SE Albuquerque', 'in Elkhart', 'the town of Morenci', 'an Otsego home': a town its
+    # syntax shows, which the entity recogniser missed; one of a region or country named in the
+    # article, else a town of some size
+    shown = [
+        (m, 0 if m.group("town") else LOCATIVE_CITY_POPULATION)
+        for m in _LOCATIVE.finditer(sentence)
+    ]
+    shown += [(m, LOCATIVE_CITY_POPULATION) for m in _MODIFIER.finditer(sentence)]
+    for m, least in shown:
+        if any(s < m.end("place") and m.start("place") < e for s, e in covered):
             continue
-        if set(m.group(1).split()) & person_words:
+        if _inside(sentence, m.end("place")):
+            continue  # 'near Five Points in Monroe': a part of the town named next
+        if _calendar_word(m.group("place")):
+            continue  # 'in March', 'in May': a month, not the town
+        if set(m.group("place").split()) & person_words:
             continue
-        place = resolve_place(m.group(1), hints_regions, (), UNHINTED_CITY_POPULATION)
+        place = resolve_place(m.group("place"), hints_regions, hints_countries, least)
         if place is not None and place.kind == "city":
+            if _AGENCY_AFTER.match(sentence, m.end("place")):
+                place = dataclasses.replace(place, agency_home=True)
             out.append(place)
-    for _, end, name, label in ents:
-        if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words:
+    for start, end, name, label in ents:
+        if label == "PERSON" and _body_name(name):
+            label = "ORG"  # 'Manitowoc Fire' tagged as a person: the town's fire department
+        if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words | lone_names:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
         if _PART_OF_PLACE.match(sentence, end):
             continue  # 'the Jordan neighborhood': a part of a city named after somewhere else
+        if _not_a_place_entity(sentence, start, name, label, lone_names):
+            continue
+        if _inside(sentence, end):
+            continue
+        before = _LOCATIVE_END.search(sentence[:start])
+        least = UNHINTED_CITY_POPULATION
+        if before is not None:
+            least = 0 if before.group("town") else LOCATIVE_CITY_POPULATION
+        agency_after = _AGENCY_AFTER.match(sentence, end) is not None
+        if agency_after:  # 'Moreno Valley police': a town's police
+            least = min(least, LOCATIVE_CITY_POPULATION)
         place = None
-        if label in ("GPE", "LOC"):
-            place = resolve_place(name, hints_regions, hints_countries, UNHINTED_CITY_POPULATION)
+        if label in ("GPE", "LOC") or (label == "ORG" and agency_after):
+            place = resolve_place(name, hints_regions, hints_countries, least)
         if place is None and label in ("ORG", "FAC"):
             # 'the Richmond Police Headquarters' with nothing else saying where: a big town's body
             words = _clean(name).split()
             for n in range(len(words) - 1, 0, -1):
                 if words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n]):
                     continue  # 'the Riverside County Sheriff's Office', 'Shelbyville Road'
-                if label == "FAC" or _PUBLIC_BODY.match(" ".join(words[n:])):
+                if _compass(words[:n]):
+                    continue
+                body = _PUBLIC_BODY.match(" ".join(words[n:]))
+                if label == "FAC" or body:
+                    # 'outside the Brooklyn Center Police Headquarters': a town's body names its
+                    # town; 'near the Rhodes Tower' says where the tower is, not a town
                     cand = resolve_place(
                         " ".join(words[:n]),
                         hints_regions,
                         hints_countries,
-                        UNHINTED_CITY_POPULATION,
+                        min(least, LOCATIVE_CITY_POPULATION) if body else UNHINTED_CITY_POPULATION,
                     )
                     if cand is not None and cand.kind == "city":
                         place = cand
@@ -369,6 +507,8 @@ def _sentence_places(
                     words[n] in _NAMED_AFTER or _PART_OF_PLACE.match(" " + words[n])
                 ):
                     continue  # 'St. Louis County' is not the town of St. Louis
+                if _compass(words[:n]):
+                    continue
                 cand = resolve_place(" ".join(words[:n]), hints_regions, hints_countries)
                 if (
                     cand is not None
@@ -387,10 +527,7 @@ def _sentence_places(
         if (
             place is not None
             and place.kind == "city"
-            and (
-                _AGENCY_AFTER.match(sentence, end)
-                or re.search(r"\b(?:Police|Sheriff)", name[len(place.name) :])
-            )
+            and (agency_after or re.search(r"\b(?:Police|Sheriff)", name[len(place.name) :]))
         ):
             # 'Long Beach police in Carson': the agency's home town, a weaker sign of where
             place = dataclasses.replace(place, agency_home=True)
@@ -414,32 +551,51 @@ def _agency_places(forces: list[str], regions, countries) -> list[Place]:
 def _places(text, spans, mentions, index, ents) -> None:
     short = len(spans) <= CASE_MAX_SENTENCES
     order = sorted(ents)
-    person_words = frozenset(
-        w for j in order for _, _, name, lab in ents[j] if lab == "PERSON" for w in name.split()
-    )
+    # words of people's full names ('Aden' of 'Isak Abdirahman Aden' is not the town); a name
+    # tagged alone may be a town the recogniser mistook ('killed by police in Carson')
+    names = [
+        name
+        for j in order
+        for _, _, name, lab in ents[j]
+        if lab == "PERSON" and not _body_name(name)
+    ]
+    person_words = frozenset(w for name in names if len(name.split()) > 1 for w in name.split())
+    lone_names = frozenset(name for name in names if len(name.split()) == 1)
     # first pass: regions and countries named anywhere considered, to choose between same-named cities
     regions: Counter[str] = Counter()
     countries: Counter[str] = Counter()
     for j in order:
-        for p in _sentence_places(text[spans[j][0] : spans[j][1]], ents[j], (), (), person_words):
+        for p in _sentence_places(
+            text[spans[j][0] : spans[j][1]], ents[j], (), (), person_words, lone_names
+        ):
             if p.kind != "city":
                 countries[p.country] += 1
                 if p.region:
                     regions[p.region] += 1
+    article_locale = locale_country(text)
     for m in mentions:
-        for p in _agency_places(m.police_forces, (), ()):
+        # the home town of an agency named in a text using one country's policing words is a
+        # town of that country ('the Prague Police Department' beside '911' is in Oklahoma)
+        home = (article_locale,) if article_locale else ()
+        for p in _agency_places(m.police_forces, (), home):
             countries[p.country] += 1
             if p.region:
                 regions[p.region] += 1
-    article_locale = locale_country(text)
+        for f in m.police_forces:
+            # a UK force says its towns are British ('near Meriden' is not Meriden, Connecticut)
+            cc, region = force_place(f)
+            if cc is not None and article_locale in (None, cc):
+                countries[cc] += 1
+                if region:
+                    regions[region] += 1
     hinted = set(countries) or ({article_locale} if article_locale else set())
     per_sentence = {}
     for j in order:
         sentence = text[spans[j][0] : spans[j][1]]
-        found = _sentence_places(sentence, ents[j], regions, hinted, person_words)
+        found = _sentence_places(sentence, ents[j], regions, hinted, person_words, lone_names)
         if not found and not countries and article_locale:
             # the locale words only chose between same-named cities ('Paris' in a US description)
-            found = _sentence_places(sentence, ents[j], regions, (), person_words)
+            found = _sentence_places(sentence, ents[j], regions, (), person_words, lone_names)
         per_sentence[j] = found
     lede = [p for j in order if j < LEDE_SENTENCES for p in per_sentence[j]]
     every = [p for j in order for p in per_sentence[j]]
@@ -452,6 +608,10 @@ def _places(text, spans, mentions, index, ents) -> None:
             # a single story names its scene anywhere: the town of 'Miramar officers' in the
             # evidence sentence is where they came from, 'Miami's Liberty City' in the lede where
             pool += [p for p in lede if p not in own]
+        if len(spans) <= DESCRIPTION_SENTENCES:
+            # a description of one encounter names its scene in any sentence ('the Prague
+            # police chased him ... crashed south of Seminole'): before the officers' home town
+            pool += [p for p in every if p not in pool]
         forces = m.police_forces
         if article_locale not in (None, "GB"):
             # 'Norfolk police' in a text using American policing words is not Norfolk Constabulary

@@ -26,7 +26,7 @@ from flows.extract.continuation import (
     join_continuations,
     outcome_continuations,
 )
-from flows.extract.dates import infer_reference_date
+from flows.extract.dates import infer_reference_date, stated_years, year_reference
 from flows.extract.enrich import enrich_article
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
@@ -273,6 +273,8 @@ def _article_extraction(
     )
     officers, full_names = _name_index(article.text, spans, candidates)
     officer_words = _officer_words(article.text, spans, candidates) if candidates else set()
+    # an undated text resolves a year-less date in the year it last named (`year_reference`)
+    years = stated_years(article.text) if source == "inferred" and candidates else []
     last_mention_sentence = -10
     sentence_of: list[int] = []
     article_scores = [next(scores) for _ in candidates]
@@ -290,7 +292,7 @@ def _article_extraction(
             police_prev=(j - 1) in police,
             oversight=oversight,
             open_incident=last_mention_sentence == j - 1,
-            reference=resolve_ref,
+            reference=year_reference(years, s, resolve_ref),
             from_metadata=source == "metadata",
             known_officers=officers,
             officer_words=officer_words,

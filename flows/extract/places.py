@@ -134,7 +134,7 @@ def _city_region(city: dict[str, Any]) -> str | None:
     return None
 
 
-_ABBREVIATED = re.compile(r"^(st|ste|ft|mt)\.?(?= )")
+_ABBREVIATED = re.compile(r"\b(st|ste|ft|mt)\.?(?= )")
 _EXPANSIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 
@@ -186,7 +186,11 @@ def resolve(
         return city or Place(clean, "region", cc, code)
     if clean in _us_abbreviations() and "." in clean:
         return Place(clean, "region", "US", _us_abbreviations()[clean])
-    cands = _cities().get(key) or _cities().get(_ABBREVIATED.sub(_expand, key))
+    # 'St. Paul' is also 'Saint Paul': both spellings' towns are candidates
+    full = _ABBREVIATED.sub(_expand, key)
+    cands = (_cities().get(key) or []) + ((_cities().get(full) or []) if full != key else [])
+    if cands and re.search(r"[a-z][A-Z]", clean):  # 'SoHo' is not the town of Soho
+        cands = [c for c in cands if c["name"] == clean]
     if not cands:
         return None
     regions, countries = set(regions), set(countries)
@@ -285,7 +289,8 @@ def pick_place(
         country = max(countries, key=lambda c: (countries[c], c == "US", c == "GB", c))
     own = [p for p in places if p.country == country]
     regions = Counter(p.region for p in own if p.region) + force_region
-    region = max(regions, key=lambda r: (regions[r], r)) if regions else None
+    # a tie goes to the region of the place named first (the pool lists the scene first)
+    region = max(regions, key=lambda r: regions[r]) if regions else None
     cities = [p for p in own if p.kind == "city" and (region is None or p.region in (None, region))]
     cities.sort(key=lambda p: p.agency_home)  # the scene before the home of the officers
     city = cities[0] if cities else None
