@@ -416,5 +416,6 @@ def summary(scores: Mapping[str, Any]) -> dict[str, float | None]:
         "officers_f1": f["officers_f1"],
         "outcome_exact": f["outcome_exact"],
         "allegation_status_exact": f["allegation_status_exact"],
+        "location_match": f["location_match"],
         "reference_date_accuracy": scores["reference_date"]["accuracy"],
     }

@@ -599,9 +599,17 @@ def _places(text, spans, mentions, index, ents) -> None:
         per_sentence[j] = found
     lede = [p for j in order if j < LEDE_SENTENCES for p in per_sentence[j]]
     every = [p for j in order for p in per_sentence[j]]
+
+    def _other_act_at(k: int, m: Mention) -> bool:
+        """Sentence k is evidence of an act of another kind: its place is that act's."""
+        return any(
+            i == k and not set(x.categories) & set(m.categories)
+            for x, i in zip(mentions, index, strict=True)
+        )
+
     for m, j in zip(mentions, index, strict=True):
         own = per_sentence.get(j, []) if j is not None else []
-        if not own and j is not None and j - 1 in per_sentence:
+        if not own and j is not None and j - 1 in per_sentence and not _other_act_at(j - 1, m):
             own = per_sentence[j - 1]
         pool = (own or lede or every) + _agency_places(m.police_forces, regions, countries)
         if short and own:
