@@ -76,6 +76,7 @@ def link_dev_scores(devdata: Path, extractor: Extractor, split: str) -> dict[str
     pairs = [v for v in by_case.values() if len(v) == 2]
     both = [p for p in pairs if all(incidents.get(a) for a in p)]
     linked = [p for p in both if incidents[p[0]] & incidents[p[1]]]
+    false = _false_merges(evidence, lambda art, s, e: {case_of[art]})
     return {
         "documents": len(rows),
         "pairs": len(pairs),
@@ -83,7 +84,8 @@ def link_dev_scores(devdata: Path, extractor: Extractor, split: str) -> dict[str
         "linked": len(linked),
         "pairs_linked": _ratio(len(linked), len(pairs)),
         "linked_where_both_yield": _ratio(len(linked), len(both)),
-        "false_merges": _false_merges(evidence, lambda art, s, e: {case_of[art]}),
+        "false_merges": false,
+        "pair_precision": _ratio(len(linked), len(linked) + false),
     }
 
 

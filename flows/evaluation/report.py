@@ -79,6 +79,12 @@ MEASURES: dict[str, tuple[str, str, str, bool]] = {
         "≥ 0.90",
         True,
     ),
+    "link_dev_pair_precision": (
+        "Star Tribune and MPV: one death told by two writers",
+        "pair precision: share of the pairs put in one incident that are one death",
+        "1.0",
+        True,
+    ),
     "link_dev_false_merges": (
         "Star Tribune and MPV: one death told by two writers",
         "pairs of different deaths in one incident",
@@ -127,6 +133,7 @@ def summarize(results: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "score": link["linked_where_both_yield"],
         "pairs": link["both_yield"],
     }
+    out["link_dev_pair_precision"] = {"score": link["pair_precision"], "pairs": link["linked"]}
     out["link_dev_false_merges"] = {"score": link["false_merges"], "documents": link["documents"]}
     out["news_pairs_linked"] = {
         "score": news["linked_where_both_yield"],
