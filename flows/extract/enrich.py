@@ -550,12 +550,15 @@ def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
             gone = {f"subject:{normalise_name(s)}" for s in moved}
             m.link_keys = [k for k in m.link_keys if k not in gone]
         agency_places = [s for s in m.subjects if _names_agency_place(s, m.quote)]
-        if agency_places:  # 'shot by Duluth police officers': Duluth is the agency's town
-            gone = {f"subject:{normalise_name(s)}" for s in agency_places}
-            m.link_keys = [k for k in m.link_keys if k not in gone]
-        m.subjects = [
-            s for s in m.subjects if s not in agency_places and _kept(s, m.quote, sentence_ents)
+        # 'shot by Duluth police officers': Duluth is the agency's town; 'Stevens County' is no
+        # person: neither is a subject nor keys one
+        dropped = [
+            s for s in m.subjects if s in agency_places or not _kept(s, m.quote, sentence_ents)
         ]
+        if dropped:
+            gone = {f"subject:{normalise_name(s)}" for s in dropped}
+            m.link_keys = [k for k in m.link_keys if k not in gone]
+        m.subjects = [s for s in m.subjects if s not in dropped]
         m.officers = [o for o in m.officers if _kept(o, m.quote, sentence_ents)]
         shared = sum(1 for x in mentions if x.char_start == m.char_start) > 1
         if add and not m.subjects and j is not None and not shared:

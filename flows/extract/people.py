@@ -26,6 +26,8 @@ NAME_RE = re.compile(rf"(?:{_HONORIFIC})?(?P<name>{PSEUDONYM}|{_NAME})(?:['’]s
 _OFFICER_BEFORE = re.compile(
     rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$"
     r"|\b(?:officers|policemen|constables|cops|deputies)\s+(?:like|such as|including)\s+$"
+    # a list of officers named after their plural noun ('police officers Dan Olsen and Kevin Lind')
+    r"|\b(?:officers|policemen|constables|deputies|troopers|detectives|agents)\s+$"
 )
 _OFFICER_AFTER = re.compile(
     r"^(?:,\s*\d+,)?,?\s*(?:a|an|the|who was a|who is a)\s+(?:[\w-]+\s+){0,3}?"

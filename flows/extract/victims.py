@@ -34,6 +34,11 @@ _NOT_NAME_LABELS = {
     "GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
     "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL", "LANGUAGE",
 }  # fmt: skip
+# labels the small model gives a lone surname it does not know ('Delaney' as LAW, 'Derby' as ORG);
+# never a date, a time or a number
+_MISREAD_NAME_LABELS = {
+    "GPE", "LOC", "FAC", "ORG", "LAW", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "LANGUAGE",
+}  # fmt: skip
 _CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "dative")
 _WORD = re.compile(r"(?:O['’]|D['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -90,7 +95,14 @@ def _name_forms(doc: Any) -> set[str]:
     return {
         t.text
         for t in doc
-        if (t.tag_ == "NNP" or t.ent_type_ == "PERSON" or t.i in one_word_orgs)
+        if (
+            t.tag_ == "NNP"
+            or t.ent_type_ == "PERSON"
+            or t.i in one_word_orgs
+            # a capitalised word inside a sentence that was shot or struck ('shot Fairbanks',
+            # tagged a plural common noun)
+            or (not t.is_sent_start and _harm_role(t, lex))
+        )
         and _WORD.fullmatch(t.text)
         and t.lower_ not in skip
     }
@@ -132,20 +144,21 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
                 labels.add("FAC")
         found.append((i, j, labels))
         i = j
-    # a surname the model reads as a name once is a name where it reads a place ('Vail')
-    persons = {doc[j - 1].text for i, j, labels in found if not (labels & _NOT_NAME_LABELS)}
     lex = roles()
+    # nobody shoots a town or a law: 'Police fatally shot Atencio' (tagged GPE), 'An officer shot
+    # Delaney' (tagged LAW) name a person; and a surname the model reads as a name once (or finds
+    # harmed once) is a name where it reads a place ('Vail')
+    persons = {
+        doc[j - 1].text
+        for i, j, labels in found
+        if not (labels & _NOT_NAME_LABELS)
+        or (labels <= _MISREAD_NAME_LABELS and _harm_role(doc[j - 1], lex))
+    }
     return [
         (i, j)
         for i, j, labels in found
         if not (labels & _NOT_NAME_LABELS)
-        or (doc[j - 1].text in persons and labels <= {"GPE", "LOC", "FAC", "ORG"})
-        # nobody shoots a town: 'Police fatally shot Atencio' (tagged GPE) names a person
-        or (
-            labels <= {"GPE", "LOC", "FAC", "ORG"}
-            and doc[j - 1].dep_ in ("dobj", "nsubjpass")
-            and _harm_role(doc[j - 1], lex)
-        )
+        or (doc[j - 1].text in persons and labels <= _MISREAD_NAME_LABELS)
     ]
 
 
@@ -179,6 +192,14 @@ def _undergoes(verb: Any, lex) -> bool:
 
 def _conj_root(tok: Any) -> Any:
     while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _list_root(tok: Any) -> Any:
+    """The first name of a list of names ('Olsen' of 'Dan Olsen, Pete Marsh and Kevin Lind', which
+    the parse chains through apposition and coordination)."""
+    while tok.dep_ in ("conj", "appos") and tok.head is not tok and tok.head.tag_ == "NNP":
         tok = tok.head
     return tok
 
@@ -219,8 +240,9 @@ def analyse(
             p.officer = True
         if first.dep_ in ("appos", "compound") and _police_word(head, lex):
             p.officer = True
-        if first is not root and _officer_at(doc, first, lex):
-            p.officer = True
+        listed = _list_root(root)
+        if listed is not root and _officer_at(doc, listed, lex):
+            p.officer = True  # 'officers Dan Olsen, Pete Marsh and Kevin Lind shot him'
         # speakers
         if first.dep_ == "nsubj" and head.lower_ in lex["speech_verbs"]:
             p.speech += 1  # a speaker, unless the account also names them otherwise
