@@ -208,3 +208,45 @@ def test_a_merge_keeps_the_oldest_id_and_points_the_retired_one_to_it(extracted)
     assert list(inc2["incident_id"]) == [old_of["full"]]
     retired = set(inc1["incident_id"]) - set(inc2["incident_id"])
     assert merged_into(ev1, ev2, retired) == {old_of["surname"]: old_of["full"]}
+
+
+# ---------------------------------------------- tellings that name police only as 'they'
+
+
+PAIRS = {
+    "police_named_two_sentences_back": (
+        "Police shot and killed Dale Harlan, 38, outside a garage in Winona on Sunday after he "
+        "pointed a pistol at them.",
+        # the act's doer is 'they', which two sentences of 'they' carry back to 'Police'
+        "Police were sent to a report of a man with a gun in a garage. When they got there, they "
+        "found Harlan standing in the driveway with a pistol. They shot him.",
+    ),
+    "they_deployed_a_taser": (
+        "Sheriff's deputies used a Taser on Leon Pruitt, 52, while arresting him at his apartment "
+        "on Sunday. Pruitt died at the scene.",
+        # no police word in the act's sentence: the parse's doer 'They' is the deputies
+        "Deputies forced their way into the apartment and found Pruitt in the kitchen. They "
+        "deployed at least one Taser while trying to handcuff him. He died.",
+    ),
+    "stunned_with_a_taser": (
+        "Jomo Okon, 27, died two days after a Brookside police officer used a Taser on him "
+        "outside a bar.",
+        "When a Brookside police officer stunned Okon with a Taser, Okon fell and struck his head "
+        "on the curb. Okon died of his injuries two days later.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIRS))
+def test_a_telling_whose_act_names_police_only_by_pronoun_or_taser_links(nlp, case):
+    first, second = PAIRS[case]
+    found = extract_articles(
+        [
+            _article(first, f"{case}-a.txt", SUNDAY + dt.timedelta(days=1)),
+            _article(second, f"{case}-b.txt", SUNDAY + dt.timedelta(days=2)),
+        ],
+        nlp,
+    )
+    assert all(x.mentions for x in found)
+    incidents, _ = link_mentions(found)
+    assert len(incidents) == 1

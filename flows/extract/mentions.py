@@ -285,8 +285,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             )
             if not ok:
                 continue
-        elif not (tied or ctx.open_incident):
-            continue
+        elif not (tied or ctx.open_incident or role == AGENT):
+            continue  # the parse's police doer ('They deployed a Taser', after police) ties it
         elif (
             parsed
             and (role == PATIENT or (role == OTHER and not undergoes(span)))
