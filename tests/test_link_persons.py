@@ -228,6 +228,14 @@ PAIRS = {
         "Deputies forced their way into the apartment and found Pruitt in the kitchen. They "
         "deployed at least one Taser while trying to handcuff him. He died.",
     ),
+    "officers_opened_fire_after_a_passive_clause": (
+        "Police shot and killed Wade Pell, 31, behind a garage in Hibbing on Sunday after he "
+        "refused to drop a handgun.",
+        # 'but officers opened fire' has its own subject: the passive of 'was sent' is not its own
+        "Two officers found Pell behind a garage holding a handgun. He would not put it down, "
+        "police said. A police dog was sent to bite his arm, but officers opened fire after "
+        "fearing that Pell would shoot at them.",
+    ),
     "stunned_with_a_taser": (
         "Jomo Okon, 27, died two days after a Brookside police officer used a Taser on him "
         "outside a bar.",

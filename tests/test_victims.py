@@ -124,6 +124,27 @@ def test_officers_listed_after_a_plural_police_noun_are_never_the_person_harmed(
     assert {"Dan Olsen", "Kevin Lind"} <= set(officers(incidents))
 
 
+def test_a_business_named_near_the_act_is_not_the_person_harmed(nlp):
+    # 'was tasered' names no doer: police were called just before, and a Taser is a police weapon
+    text = (
+        "Police were called to investigate a fight with weapons in a parking lot near the "
+        "Lakeville Burger King. The subject reportedly held a bat he refused to drop and was "
+        "tasered. He fell head first to the pavement and later died from a head injury."
+    )
+    incidents, _ = run(nlp, text)
+    assert len(incidents) >= 1
+    assert not any("Burger" in s or "Lakeville" in s for s in subjects(incidents))
+
+
+def test_a_passive_act_after_police_were_called_is_not_misconduct_without_a_police_weapon(nlp):
+    text = (
+        "Police were called to a fight in a parking lot behind a bar. A man was punched and "
+        "kicked by two others."
+    )
+    incidents, _ = run(nlp, text)
+    assert len(incidents) == 0
+
+
 def test_a_county_dropped_as_no_person_leaves_no_link_key(nlp):
     text = (
         "After a Grant County deputy walked up to his parked truck, Hollis drove off and led "

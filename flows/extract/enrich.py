@@ -723,7 +723,8 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False,
 
 def _inside_other_entity(doc, name: str) -> bool:
     """Every occurrence of `name` lies inside a longer non-PERSON entity ('the Bureau of Criminal
-    Apprehension', "Dick's Sporting Goods") or a product or facility ('a Ford F-150')."""
+    Apprehension', "Dick's Sporting Goods"), a product or facility ('a Ford F-150'), or one the
+    definite article opens ('the Lakeville Burger King')."""
     at = [m.start() for m in re.finditer(re.escape(name), doc.text)]
     if not at:
         return False
@@ -734,7 +735,11 @@ def _inside_other_entity(doc, name: str) -> bool:
             e.label_ != "PERSON"
             and e.start_char <= start
             and end <= e.end_char
-            and (len(e.text) > len(name) + 4 or e.label_ in ("PRODUCT", "FAC", "LOC"))
+            and (
+                len(e.text) > len(name) + 4
+                or e.label_ in ("PRODUCT", "FAC", "LOC")
+                or e[0].lower_ == "the"  # 'near the Lakeville Burger King': no person takes 'the'
+            )
             for e in doc.ents
         )
 

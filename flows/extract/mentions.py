@@ -285,8 +285,15 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             )
             if not ok:
                 continue
-        elif not (tied or ctx.open_incident or role == AGENT):
-            continue  # the parse's police doer ('They deployed a Taser', after police) ties it
+        elif not (
+            tied
+            or ctx.open_incident
+            or role == AGENT  # the parse's police doer ('They deployed a Taser', after police)
+            # a police weapon used on someone ('he ... was tasered') after police were shown
+            # acting on them earlier in the paragraph
+            or (role == NO_AGENT and ctx.encounter_before and _rule(rule).get("police_weapon"))
+        ):
+            continue
         elif (
             parsed
             and (role == PATIENT or (role == OTHER and not undergoes(span)))
