@@ -235,3 +235,43 @@ def test_analyse_reads_roles_from_the_parse(parser):
     assert not people["quill"].eligible
     top = harmed_person(people)
     assert top is not None and top.surname == "Hollis"
+
+
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        (  # a lone surname the small model reads as a place, arrested and then shot as 'He'
+            "Deputies were trying to arrest Okwuosa for a probation violation. He barricaded "
+            "himself in a bedroom. He pointed a gun at officers and was shot and killed.",
+            "Okwuosa",
+        ),
+        (  # harmed through apposition: 'The man, X, was shot'
+            "Officers forced their way into the apartment after hearing screams. The man, "
+            "Okwuosa, was shot and died at the scene.",
+            "Okwuosa",
+        ),
+        (  # a PERSON surname after a first name the model reads as a place
+            "Police spotted Akinyia Malik Jerome Gray walking toward a store. When they "
+            "approached him, he ran into the Hidden Meadows townhome community, and police shot "
+            "and killed him.",
+            "Gray",
+        ),
+    ],
+)
+def test_a_surname_read_as_a_place_is_the_person_harmed_by_its_role(parser, text, victim):
+    from flows.extract.victims import analyse, harmed_person
+
+    top = harmed_person(analyse(parser(text)))
+    assert top is not None and top.surname == victim
+
+
+def test_a_first_name_used_alone_is_the_person_named_in_full(nlp):
+    text = (
+        "An officer pulled over a car driven by Thomas Keller for a broken tail light. While the "
+        "officer questioned Thomas, a passenger tried to drive off. The officer shot Thomas, who "
+        "died the next day."
+    )
+    incidents, _ = run(nlp, text)
+    names = subjects(incidents)
+    assert "Thomas Keller" in names
+    assert "Thomas" not in names
