@@ -275,3 +275,33 @@ def test_a_first_name_used_alone_is_the_person_named_in_full(nlp):
     names = subjects(incidents)
     assert "Thomas Keller" in names
     assert "Thomas" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        (  # a business after an article ('a Jimmy's Diner'), tagged PERSON by the small model
+            "Tolland tried to rob a customer at gunpoint in a Jimmy John's before fleeing. He was "
+            "chased by police, who shot him when he pulled a gun from his waistband.",
+            "Jimmy",
+        ),
+        (  # a vehicle the rules took for a name, in an account whose acts are not one case
+            "Around 1 a.m., troopers answered a report of a fight at a house in Kenton. When "
+            "troopers arrived, a woman told them that Gage Norland had a rifle in the shed. "
+            "Norland drove off in his Dodge Journey SUV, and Kenton police pursued him until he "
+            "drove into a ditch and got out with the rifle. Around 1:20 a.m., Kenton police fired "
+            "shots and killed him.",
+            "Dodge",
+        ),
+        (  # a place that only modifies a common noun
+            "Police spotted Dorian Pryce walking toward a store. When they approached him, he "
+            "ran into the Hidden Meadows townhome community, and police shot and killed him.",
+            "Meadows",
+        ),
+    ],
+)
+def test_a_business_or_place_after_a_determiner_is_not_the_person_harmed(nlp, text, thing):
+    incidents, _ = run(nlp, text)
+    names = subjects(incidents)
+    assert names
+    assert not any(thing in s for s in names)

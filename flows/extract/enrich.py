@@ -47,7 +47,7 @@ from flows.extract.places import (
 )
 from flows.extract.places import resolve as resolve_place
 from flows.extract.sentences import same_paragraph_back
-from flows.extract.victims import analyse, harmed_person
+from flows.extract.victims import analyse, harmed_person, roles
 
 # the rest of an organisation's name after a town: the town's public body ('Savannah Police
 # Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
@@ -704,7 +704,7 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False,
                 and not _PSEUDONYM.match(normalise_name(s))
             ):
                 continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
-            if p is None and _inside_other_entity(doc, s):
+            if p is None and (_inside_other_entity(doc, s) or _modifier_only(doc, s)):
                 continue  # 'Criminal Apprehension' of the Bureau of Criminal Apprehension
             kept.append(s)
         if (
@@ -744,6 +744,28 @@ def _inside_other_entity(doc, name: str) -> bool:
         )
 
     return all(other(a) for a in at)
+
+
+def _modifier_only(doc, name: str) -> bool:
+    """Every occurrence of `name` modifies a common noun ('his Dodge Journey SUV', 'the Hidden
+    Meadows townhome community') or follows a determiner ('a Jimmy's Diner'): a vehicle, a place,
+    a business, never a person."""
+    found = [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text)]
+    if not found:
+        return False
+
+    def modifier(start: int, end: int) -> bool:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        last, first = span[-1], span[0]
+        compound = (
+            last.dep_ == "compound" and last.head.i >= span.end and last.head.tag_ in ("NN", "NNS")
+        )
+        determined = first.i > 0 and doc[first.i - 1].lower_ in roles()["determiners"]
+        return compound or determined
+
+    return all(modifier(s, e) for s, e in found)
 
 
 def _harmed_here(m: Mention) -> bool:

@@ -258,6 +258,8 @@ def analyse(
         root = doc[end - 1]
         if not words or (root.dep_ == "compound" and not start <= root.head.i < end):
             continue  # a modifier ('their Roswell home', 'Greater Manchester Police'), not a person
+        if start > 0 and doc[start - 1].lower_ in lex["determiners"]:
+            continue  # 'in a Jimmy's Diner', 'his Dodge Journey': a business or a thing
         last = re.sub(r"['’]s?$", "", words[-1])
         key = last.lower()
         full = " ".join(w for w in words)
