@@ -305,3 +305,24 @@ def test_a_business_or_place_after_a_determiner_is_not_the_person_harmed(nlp, te
     names = subjects(incidents)
     assert names
     assert not any(thing in s for s in names)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "listed"),
+    [
+        (  # an initial the name pattern leaves out does not break the list
+            "Dale Voss was charged with murder while officers Tom Lane, J Ed Kuhn and Bo Thao "
+            "were charged with aiding and abetting.",
+            ["Tom Lane", "Ed Kuhn", "Bo Thao"],
+        ),
+        (  # a caption's '(left)' between the names, the plural title opening the sentence
+            "Officers Ann Roe (left) and Kim Feld (right) were at the raid on the flat.",
+            ["Ann Roe", "Kim Feld"],
+        ),
+    ],
+)
+def test_every_name_of_a_list_of_officers_is_an_officer(sentence, listed):
+    from flows.extract.people import find_people
+
+    roles = {name: role for _, _, name, role in find_people(sentence)}
+    assert all(roles.get(n) == "officer" for n in listed), roles
