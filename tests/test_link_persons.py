@@ -208,3 +208,53 @@ def test_a_merge_keeps_the_oldest_id_and_points_the_retired_one_to_it(extracted)
     assert list(inc2["incident_id"]) == [old_of["full"]]
     retired = set(inc1["incident_id"]) - set(inc2["incident_id"])
     assert merged_into(ev1, ev2, retired) == {old_of["surname"]: old_of["full"]}
+
+
+# ---------------------------------------------- tellings that name police only as 'they'
+
+
+PAIRS = {
+    "police_named_two_sentences_back": (
+        "Police shot and killed Dale Harlan, 38, outside a garage in Winona on Sunday after he "
+        "pointed a pistol at them.",
+        # the act's doer is 'they', which two sentences of 'they' carry back to 'Police'
+        "Police were sent to a report of a man with a gun in a garage. When they got there, they "
+        "found Harlan standing in the driveway with a pistol. They shot him.",
+    ),
+    "they_deployed_a_taser": (
+        "Sheriff's deputies used a Taser on Leon Pruitt, 52, while arresting him at his apartment "
+        "on Sunday. Pruitt died at the scene.",
+        # no police word in the act's sentence: the parse's doer 'They' is the deputies
+        "Deputies forced their way into the apartment and found Pruitt in the kitchen. They "
+        "deployed at least one Taser while trying to handcuff him. He died.",
+    ),
+    "officers_opened_fire_after_a_passive_clause": (
+        "Police shot and killed Wade Pell, 31, behind a garage in Hibbing on Sunday after he "
+        "refused to drop a handgun.",
+        # 'but officers opened fire' has its own subject: the passive of 'was sent' is not its own
+        "Two officers found Pell behind a garage holding a handgun. He would not put it down, "
+        "police said. A police dog was sent to bite his arm, but officers opened fire after "
+        "fearing that Pell would shoot at them.",
+    ),
+    "stunned_with_a_taser": (
+        "Jomo Okon, 27, died two days after a Brookside police officer used a Taser on him "
+        "outside a bar.",
+        "When a Brookside police officer stunned Okon with a Taser, Okon fell and struck his head "
+        "on the curb. Okon died of his injuries two days later.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIRS))
+def test_a_telling_whose_act_names_police_only_by_pronoun_or_taser_links(nlp, case):
+    first, second = PAIRS[case]
+    found = extract_articles(
+        [
+            _article(first, f"{case}-a.txt", SUNDAY + dt.timedelta(days=1)),
+            _article(second, f"{case}-b.txt", SUNDAY + dt.timedelta(days=2)),
+        ],
+        nlp,
+    )
+    assert all(x.mentions for x in found)
+    incidents, _ = link_mentions(found)
+    assert len(incidents) == 1

@@ -429,7 +429,11 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         by = _by_agent(
             verb.head
         )  # "was shot and killed by police": the agent hangs on the first verb
-    passive = _is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))
+    # "was shot and killed": the second verb shares the first one's passive; "a dog was sent in,
+    # but officers opened fire" has its own active subject
+    passive = _is_passive(verb) or (
+        verb.dep_ == "conj" and _is_passive(verb.head) and _child(verb, _SUBJ) is None
+    )
     subj, subj_passive = _clause_subject(verb)
     if by is not None:
         if police.is_police(by):

@@ -57,7 +57,7 @@ from flows.extract.places import (
 from flows.extract.places import resolve as resolve_place
 from flows.extract.resources import date_rules
 from flows.extract.sentences import same_paragraph_back
-from flows.extract.victims import analyse, harmed_person
+from flows.extract.victims import analyse, harmed_person, roles
 
 # the rest of an organisation's name after a town: the town's public body ('Savannah Police
 # Department', 'Syracuse Fire Department', 'Waukesha Memorial Hospital'), never a newspaper
@@ -718,12 +718,15 @@ def _people(text, spans, mentions, index, ents, add: bool = True) -> None:
             gone = {f"subject:{normalise_name(s)}" for s in moved}
             m.link_keys = [k for k in m.link_keys if k not in gone]
         agency_places = [s for s in m.subjects if _names_agency_place(s, m.quote)]
-        if agency_places:  # 'shot by Duluth police officers': Duluth is the agency's town
-            gone = {f"subject:{normalise_name(s)}" for s in agency_places}
-            m.link_keys = [k for k in m.link_keys if k not in gone]
-        m.subjects = [
-            s for s in m.subjects if s not in agency_places and _kept(s, m.quote, sentence_ents)
+        # 'shot by Duluth police officers': Duluth is the agency's town; 'Stevens County' is no
+        # person: neither is a subject nor keys one
+        dropped = [
+            s for s in m.subjects if s in agency_places or not _kept(s, m.quote, sentence_ents)
         ]
+        if dropped:
+            gone = {f"subject:{normalise_name(s)}" for s in dropped}
+            m.link_keys = [k for k in m.link_keys if k not in gone]
+        m.subjects = [s for s in m.subjects if s not in dropped]
         m.officers = [o for o in m.officers if _kept(o, m.quote, sentence_ents)]
         shared = sum(1 for x in mentions if x.char_start == m.char_start) > 1
         if add and not m.subjects and j is not None and not shared:
@@ -869,7 +872,7 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False,
                 and not _PSEUDONYM.match(normalise_name(s))
             ):
                 continue  # the parse reads no person there ('the InTown Suites', 'Roswell')
-            if p is None and _inside_other_entity(doc, s):
+            if p is None and (_inside_other_entity(doc, s) or _modifier_only(doc, s)):
                 continue  # 'Criminal Apprehension' of the Bureau of Criminal Apprehension
             kept.append(s)
         if (
@@ -888,7 +891,8 @@ def _parsed_subject(text: str, mentions: list[Mention], fill_only: bool = False,
 
 def _inside_other_entity(doc, name: str) -> bool:
     """Every occurrence of `name` lies inside a longer non-PERSON entity ('the Bureau of Criminal
-    Apprehension', "Dick's Sporting Goods") or a product or facility ('a Ford F-150')."""
+    Apprehension', "Dick's Sporting Goods"), a product or facility ('a Ford F-150'), or one the
+    definite article opens ('the Lakeville Burger King')."""
     at = [m.start() for m in re.finditer(re.escape(name), doc.text)]
     if not at:
         return False
@@ -899,11 +903,37 @@ def _inside_other_entity(doc, name: str) -> bool:
             e.label_ != "PERSON"
             and e.start_char <= start
             and end <= e.end_char
-            and (len(e.text) > len(name) + 4 or e.label_ in ("PRODUCT", "FAC", "LOC"))
+            and (
+                len(e.text) > len(name) + 4
+                or e.label_ in ("PRODUCT", "FAC", "LOC")
+                or e[0].lower_ == "the"  # 'near the Lakeville Burger King': no person takes 'the'
+            )
             for e in doc.ents
         )
 
     return all(other(a) for a in at)
+
+
+def _modifier_only(doc, name: str) -> bool:
+    """Every occurrence of `name` modifies a common noun ('his Dodge Journey SUV', 'the Hidden
+    Meadows townhome community') or follows a determiner ('a Jimmy's Diner'): a vehicle, a place,
+    a business, never a person."""
+    found = [m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text)]
+    if not found:
+        return False
+
+    def modifier(start: int, end: int) -> bool:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        last, first = span[-1], span[0]
+        compound = (
+            last.dep_ == "compound" and last.head.i >= span.end and last.head.tag_ in ("NN", "NNS")
+        )
+        determined = first.i > 0 and doc[first.i - 1].lower_ in roles()["determiners"]
+        return compound or determined
+
+    return all(modifier(s, e) for s, e in found)
 
 
 def _harmed_here(m: Mention) -> bool:

@@ -293,7 +293,14 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             )
             if not ok:
                 continue
-        elif not (tied or ctx.open_incident):
+        elif not (
+            tied
+            or ctx.open_incident
+            or role == AGENT  # the parse's police doer ('They deployed a Taser', after police)
+            # a police weapon used on someone ('he ... was tasered') after police were shown
+            # acting on them earlier in the paragraph
+            or (role == NO_AGENT and ctx.encounter_before and _rule(rule).get("police_weapon"))
+        ):
             continue
         elif (
             parsed

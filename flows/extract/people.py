@@ -26,6 +26,8 @@ NAME_RE = re.compile(rf"(?:{_HONORIFIC})?(?P<name>{PSEUDONYM}|{_NAME})(?:['’]s
 _OFFICER_BEFORE = re.compile(
     rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$"
     r"|\b(?:officers|policemen|constables|cops|deputies)\s+(?:like|such as|including)\s+$"
+    # a list of officers named after their plural noun ('police officers Dan Olsen and Kevin Lind')
+    r"|\b(?i:officers|policemen|constables|deputies|troopers|detectives|agents)\s+$"
 )
 _OFFICER_AFTER = re.compile(
     r"^(?:,\s*\d+,)?,?\s*(?:a|an|the|who was a|who is a)\s+(?:[\w-]+\s+){0,3}?"
@@ -182,7 +184,9 @@ def find_people(
     return coordinated_roles(text, people)
 
 
-_LIST_JOIN = re.compile(r"^\s*(?:,|,?\s*and|,?\s*&)\s*$")
+# ', ', ' and ', after a caption's '(left)' and before an initial the name pattern leaves out
+# ('officers Ann Roe (left) and Kim Feld', 'officers Ann Roe, J Kim Feld and Bo Lane')
+_LIST_JOIN = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:,|,?\s*and|,?\s*&)\s*(?:[A-Z]\.?\s+)?$")
 
 
 def coordinated_roles(sentence: str, people: list[tuple[int, int, str, str]]):

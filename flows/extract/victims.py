@@ -5,13 +5,19 @@ Such accounts often name the person in a sentence other than the evidence senten
 apparently came out with a gun ... and was shot and killed"; "Officers fired on Fischer"), and
 the small model often misses or mislabels a bare surname ("Derby" as ORG). So a name here is a
 PERSON entity or a run of proper nouns (`NNP`) that no place, date or longer organisation entity
-covers. Each name is scored from its role in the parse, grouped by surname over the document:
+covers. The parse overrules a label the model gives a lone surname (a place, an organisation, a
+law, a product): a word harmed ("shot Delaney", tagged LAW), or one that acts or is acted on
+("Okwuosa pointed a gun", "to arrest Okwuosa") and is no known place, is a name; so is a
+capitalised word inside a sentence that acts and that the text never writes in lower case. A
+word used alone that starts one full name ("Thomas" of "Thomas Keller") is that person. Each name
+is scored from its role in the parse, grouped by surname over the document:
 
 - harmed: object or passive subject of a harm verb ("shot Hickson", "Lambert was killed", through
-  coordination), object of "fired at/on", subject of "died", a name followed by its age ("X, 34,");
+  coordination or apposition: "The man, Okwuosa, was shot"), object of "fired at/on", subject of
+  "died", a name followed by its age ("X, 34,");
 - an officer: after a police title ("Deputy X", "officers X and Y", "MBN Agent X"), or in apposition
-  to or coordinated with one; a speaker: subject of a speech verb, after "spokesperson", "Sheriff";
-  neither is ever the person harmed.
+  to or coordinated with one (through a whole list: "officers A, B, C and D"); a speaker: subject
+  of a speech verb, after "spokesperson", "Sheriff"; neither is ever the person harmed.
 
 The winner is the surname with the most signals (each occurrence counts once, harm signals three
 times), when one leads. Word lists are data: `patterns/victim_roles.v1.yaml`.
@@ -34,6 +40,12 @@ _NOT_NAME_LABELS = {
     "GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
     "MONEY", "QUANTITY", "PERCENT", "ORDINAL", "CARDINAL", "LANGUAGE",
 }  # fmt: skip
+# labels the small model gives a lone surname it does not know ('Delaney' as LAW, 'Derby' as ORG);
+# never a date, a time or a number
+_MISREAD_NAME_LABELS = {
+    "GPE", "LOC", "FAC", "ORG", "LAW", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "LANGUAGE",
+}  # fmt: skip
+_ACTOR_ROLES = ("nsubj", "nsubjpass", "dobj")
 _CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "dative")
 _WORD = re.compile(r"(?:O['’]|D['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*")
 _INITIAL = re.compile(r"[A-Z]\.")
@@ -87,10 +99,28 @@ def _name_forms(doc: Any) -> set[str]:
     lex = roles()
     skip = lex["officer_titles"] | lex["speaker_nouns"] | lex["plain_titles"] | lex["not_names"]
     one_word_orgs = {e.start for e in doc.ents if e.label_ == "ORG" and len(e) == 1}
+    lower = {t.text for t in doc if t.text.islower()}
     return {
         t.text
         for t in doc
-        if (t.tag_ == "NNP" or t.ent_type_ == "PERSON" or t.i in one_word_orgs)
+        if (
+            t.tag_ == "NNP"
+            or t.ent_type_ == "PERSON"
+            or t.i in one_word_orgs
+            # a capitalised word inside a sentence that was shot or struck ('shot Fairbanks',
+            # tagged a plural common noun), or that acts or is acted on and the text never
+            # writes in lower case ('Police pulled Day over')
+            or (
+                not t.is_sent_start
+                and t.tag_ not in ("PRP", "PRP$", "DT", "WP", "WDT")  # 'He' after 'p.m.'
+                and (
+                    _harm_role(t, lex)
+                    or (
+                        t.dep_ in _ACTOR_ROLES and t.tag_.startswith("NN") and t.lower_ not in lower
+                    )
+                )
+            )
+        )
         and _WORD.fullmatch(t.text)
         and t.lower_ not in skip
     }
@@ -132,21 +162,39 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
                 labels.add("FAC")
         found.append((i, j, labels))
         i = j
-    # a surname the model reads as a name once is a name where it reads a place ('Vail')
-    persons = {doc[j - 1].text for i, j, labels in found if not (labels & _NOT_NAME_LABELS)}
     lex = roles()
+    # nobody shoots a town or a law: 'Police fatally shot Atencio' (tagged GPE), 'An officer shot
+    # Delaney' (tagged LAW) name a person; and a surname the model reads as a name once (or finds
+    # harmed once) is a name where it reads a place ('Vail')
+    persons = {
+        doc[j - 1].text
+        for i, j, labels in found
+        if not (labels & _NOT_NAME_LABELS)
+        or (labels <= _MISREAD_NAME_LABELS and _harm_role(doc[j - 1], lex))
+        or (labels <= _MISREAD_NAME_LABELS and _acts_unplaced(doc[i:j], lex))
+    }
     return [
         (i, j)
         for i, j, labels in found
         if not (labels & _NOT_NAME_LABELS)
-        or (doc[j - 1].text in persons and labels <= {"GPE", "LOC", "FAC", "ORG"})
-        # nobody shoots a town: 'Police fatally shot Atencio' (tagged GPE) names a person
-        or (
-            labels <= {"GPE", "LOC", "FAC", "ORG"}
-            and doc[j - 1].dep_ in ("dobj", "nsubjpass")
-            and _harm_role(doc[j - 1], lex)
-        )
+        or (doc[j - 1].text in persons and labels <= _MISREAD_NAME_LABELS)
+        # a PERSON surname after a first name read as a place ('Akinyia Malik Jerome Gray')
+        or (doc[j - 1].ent_type_ == "PERSON" and labels <= _MISREAD_NAME_LABELS | {"PERSON"})
     ]
+
+
+def _acts_unplaced(span: Any, lex) -> bool:
+    """One word that acts or is acted on ('Barrios pointed the firearms', 'to arrest Camp'), not
+    said, and no known place: a surname the small model read as a place or a product."""
+    from flows.extract.places import resolve
+
+    tok = span[-1]
+    return (
+        len(span) == 1
+        and _conj_root(tok).dep_ in _ACTOR_ROLES
+        and _conj_root(tok).head.lower_ not in lex["speech_verbs"]
+        and resolve(tok.text) is None
+    )
 
 
 def _strip_titles(doc: Any, start: int, end: int, lex) -> tuple[int, bool]:
@@ -183,6 +231,14 @@ def _conj_root(tok: Any) -> Any:
     return tok
 
 
+def _list_root(tok: Any) -> Any:
+    """The first name of a list of names ('Olsen' of 'Dan Olsen, Pete Marsh and Kevin Lind', which
+    the parse chains through apposition and coordination)."""
+    while tok.dep_ in ("conj", "appos") and tok.head is not tok and tok.head.tag_ == "NNP":
+        tok = tok.head
+    return tok
+
+
 def _police_word(tok: Any, lex) -> bool:
     return tok.lower_ in lex["officer_titles"]
 
@@ -202,6 +258,8 @@ def analyse(
         root = doc[end - 1]
         if not words or (root.dep_ == "compound" and not start <= root.head.i < end):
             continue  # a modifier ('their Roswell home', 'Greater Manchester Police'), not a person
+        if start > 0 and doc[start - 1].lower_ in lex["determiners"]:
+            continue  # 'in a Jimmy's Diner', 'his Dodge Journey': a business or a thing
         last = re.sub(r"['’]s?$", "", words[-1])
         key = last.lower()
         full = " ".join(w for w in words)
@@ -219,8 +277,9 @@ def analyse(
             p.officer = True
         if first.dep_ in ("appos", "compound") and _police_word(head, lex):
             p.officer = True
-        if first is not root and _officer_at(doc, first, lex):
-            p.officer = True
+        listed = _list_root(root)
+        if listed is not root and _officer_at(doc, listed, lex):
+            p.officer = True  # 'officers Dan Olsen, Pete Marsh and Kevin Lind shot him'
         # speakers
         if first.dep_ == "nsubj" and head.lower_ in lex["speech_verbs"]:
             p.speech += 1  # a speaker, unless the account also names them otherwise
@@ -248,11 +307,38 @@ def analyse(
         if key in known_speakers or any(n in known_speakers for n in p.names):
             p.speaker = True
     _pronouns(doc, people, occurrences, lex)
+    _first_names(people)
     return people
+
+
+def _first_names(people: dict[str, Person]) -> None:
+    """A word used alone that starts exactly one full name of the account ('Thomas Allen' ...
+    'shot Thomas') is that person's first name, not another person."""
+    for key, p in list(people.items()):
+        if " " in p.full:
+            continue
+        owners = [
+            q
+            for k, q in people.items()
+            if k != key and " " in q.full and q.full.split()[0] == p.full
+        ]
+        if len(owners) != 1:
+            continue
+        q = owners[0]
+        q.count += p.count
+        q.harmed += p.harmed
+        q.officer = q.officer or p.officer
+        q.speaker = q.speaker or p.speaker
+        q.speech += p.speech
+        q.agent += p.agent
+        q.clause += p.clause
+        del people[key]
 
 
 def _harm_role(tok: Any, lex) -> bool:
     first = _conj_root(tok)
+    if first.dep_ == "appos" and first.head is not first:
+        first = _conj_root(first.head)  # 'The man, Mwaura, was shot'
     dep, head = first.dep_, first.head
     if dep in ("dobj", "nsubjpass") and head.lower_ in lex["harm_verbs"]:
         return True
