@@ -214,13 +214,6 @@ def test_a_merge_keeps_the_oldest_id_and_points_the_retired_one_to_it(extracted)
 
 
 PAIRS = {
-    "police_named_two_sentences_back": (
-        "Police shot and killed Dale Harlan, 38, outside a garage in Winona on Sunday after he "
-        "pointed a pistol at them.",
-        # the act's doer is 'they', which two sentences of 'they' carry back to 'Police'
-        "Police were sent to a report of a man with a gun in a garage. When they got there, they "
-        "found Harlan standing in the driveway with a pistol. They shot him.",
-    ),
     "they_deployed_a_taser": (
         "Sheriff's deputies used a Taser on Leon Pruitt, 52, while arresting him at his apartment "
         "on Sunday. Pruitt died at the scene.",

@@ -187,21 +187,6 @@ def _carry_subjects(text, spans, sentence_of, mentions, officers) -> None:
                 break  # several people named: which one is meant is unclear
 
 
-_THEY = re.compile(r"\b[Tt]hey\b")
-
-
-def _police_before(text: str, spans, police: set[int], j: int) -> bool:
-    """The sentence before j names police, or refers to them: 'they' in each sentence back to one
-    naming police in the same paragraph ('Police were sent to a garage. When they got there, they
-    found him with a gun. They shot him.')."""
-    for k in same_paragraph_back(text, spans, j, CARRY_WINDOW):
-        if k in police:
-            return True
-        if not _THEY.search(text[spans[k][0] : spans[k][1]]):
-            return False
-    return False
-
-
 def _police_earlier(text: str, spans, police: set[int], j: int, window: int) -> bool:
     return any(k in police for k in same_paragraph_back(text, spans, j, window))
 
@@ -304,7 +289,7 @@ def _article_extraction(
             start=s,
             text=article.text[s:e],
             police_near=near,
-            police_prev=_police_before(article.text, spans, police, j),
+            police_prev=(j - 1) in police,
             oversight=oversight,
             open_incident=last_mention_sentence == j - 1,
             reference=year_reference(years, s, resolve_ref),
