@@ -3,9 +3,9 @@ development data (../shared/devdata), on one split (`test` by default; rules are
 train/dev, never on test), plus the sample articles' gold (tests/gold/*.yaml, no split).
 
 Each measure is a share over the documents or incidents it applies to, with its denominator. A
-document-level measure (IOPC month, city, victim surname, agencies) counts a document that yields
-no incident as a miss, as a user who finds no record for the case sees it; the per-kind yield of
-`devdata.py` says how many documents yield one:
+field is measured on the documents that yield an incident (whether they do is the per-kind yield
+of `devdata.py`), except the IOPC month, which counts a summary yielding no incident as a miss
+(`iopc_month_where_stated` and `iopc_month_all`):
 
 - dates: `sample_year` / `news_year`: year of the incident's date equal to the gold date's year, over
   the gold incidents with a date that the system found (matched by evidence); `*_or_reported`: the
