@@ -26,6 +26,9 @@ NOT_MISCONDUCT = {
     "police_found_a_body_active": (
         "Officers forced entry to the house and found the body of a man in his sixties."
     ),
+    "death_in_custody_at_a_prison": (
+        "The death of a man in custody at a prison in Leeds is being investigated by the ombudsman."
+    ),
     "police_investigating_a_murder": (
         "Police are investigating the murder of a 27-year-old man who was stabbed outside a pub."
     ),
@@ -130,6 +133,9 @@ MISCONDUCT = {
     # the small parser reads "a rifle and deputies" as one noun phrase: the words say who shot
     "police_right_before_the_verb": (
         "Few details were given. Dwayne Holt had a rifle and deputies shot and killed him."
+    ),
+    "death_in_police_custody_noun": (
+        "Marches spread to other cities after the death of Omar Reyes in police custody last month."
     ),
     "police_shot_dead_a_man": "Police shot dead a man who ran at them with a machete in Leeds.",
     "they_after_police_in_the_sentence": (

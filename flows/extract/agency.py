@@ -362,6 +362,20 @@ def _pronoun(tok: Token, lex: dict[str, Any]) -> bool:
     return tok.lower_ in lex["pronouns"]
 
 
+def _in_police_custody(noun: Token, police: PoliceFinder) -> bool:
+    """'in police custody' or 'in a police cell' inside the noun's phrase. A bare 'in custody' may
+    be a prison's ('the death of a man in custody at a prison'): it does not count here."""
+    for t in noun.subtree:
+        if (
+            t.dep_ == "pobj"
+            and t.lower_ in police.lex["custody_nouns"]
+            and t.head.lower_ in ("in", "into")
+            and any(c.dep_ in _MODIFIERS and police.head_is_police(c) for c in t.children)
+        ):
+            return True
+    return False
+
+
 def _police_inside(top: Token, police: PoliceFinder, skip: Token | None) -> bool:
     """Police (or a police cell, custody) inside the clause of `top`, outside the phrase `skip`."""
     lex = police.lex
@@ -517,6 +531,8 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         return PATIENT  # "following Sergeant X's death", "tributes to the sergeant since his death"
     if any(police.head_is_police(c) for c in noun.children if c.dep_ in _MODIFIERS):
         return AGENT  # "a fatal police shooting", "the officer's assault"
+    if noun.lower_ in lex["undergo_nouns"] and _in_police_custody(noun, police):
+        return AGENT  # "the death of George Floyd in police custody": police held him
     by = _by_agent(noun)
     for conj in noun.conjuncts:  # "the rape and murder of X by a serving officer"
         by = by if by is not None else _by_agent(conj)
