@@ -43,10 +43,12 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int) -> int:
+        """Join the sets of a and b; the surviving root (the smaller)."""
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+        return min(ra, rb)
 
 
 def _canonical_keys(mentions: list[Mention]) -> dict[str, str]:
@@ -140,7 +142,7 @@ def link_mentions_review(
     _absorb_into_operations(mentions, uf)
     _attach_headlines(mentions, uf)
     pairs: list[tuple[int, int, float, str]] = []
-    link_same_incident(_groups(mentions, uf), lambda a, b: _union(uf, a, b), pairs)
+    link_same_incident(_groups(mentions, uf), uf, pairs)
     groups = _groups(mentions, uf)
     incidents, evidence = [], []
     used_keys: set[str] = set()
@@ -212,11 +214,6 @@ def _groups(mentions: list[Mention], uf: _UnionFind) -> dict[int, list[Mention]]
     for i, m in enumerate(mentions):
         groups.setdefault(uf.find(i), []).append(m)
     return groups
-
-
-def _union(uf: _UnionFind, a: int, b: int) -> int:
-    uf.union(a, b)
-    return uf.find(a)
 
 
 def _join_same_place(mentions: list[Mention], i: int, uf: _UnionFind) -> None:

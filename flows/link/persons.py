@@ -33,12 +33,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz.distance import JaroWinkler
 
 from flows.core.model import Mention
+from schemas.tables import REVIEW_REASONS
 
 DAYS_APART = 7  # two events dated to days this far apart are not one incident
 SURNAME_ONLY_DAYS = 14
@@ -160,11 +162,21 @@ def _same_kind(a: set[str], b: set[str]) -> bool:
 
 
 LINK = "link"
-# Reasons a pair goes to the review queue instead (codes of LinkReview.reason)
-SURNAME_FAR_APART = "surname_only_far_apart"
-SURNAME_OTHER_ACT = "surname_only_other_act"
-FULL_NAME_FAR_APART = "full_name_far_apart"
-UNNAMED_DEATH_AMBIGUOUS = "unnamed_death_ambiguous"
+# Reasons a pair goes to the review queue instead: the codes of LinkReview.reason, in their order
+SURNAME_FAR_APART, SURNAME_OTHER_ACT, FULL_NAME_FAR_APART, UNNAMED_DEATH_AMBIGUOUS = REVIEW_REASONS
+
+
+def _contradict(a: Profile, b: Profile) -> bool:
+    """Both say where, and it differs: different countries, or different regions."""
+    return bool(
+        (a.countries and b.countries and not a.countries & b.countries)
+        or (a.regions and b.regions and not a.regions & b.regions)
+    )
+
+
+def _same_place(a: Profile, b: Profile) -> bool:
+    """A location, an agency or a region in common."""
+    return bool(a.places & b.places) or bool(a.regions & b.regions)
 
 
 def person_verdict(a: Profile, b: Profile) -> str | None:
@@ -181,16 +193,14 @@ def person_verdict(a: Profile, b: Profile) -> str | None:
             if not any(first_names_agree(x, y) for x in fa for y in fb):
                 return None  # "John Smith" and "Mary Smith" are two people
             full = True
-    if a.countries and b.countries and not a.countries & b.countries:
-        return None
-    if a.regions and b.regions and not a.regions & b.regions:
+    if _contradict(a, b):
         return None
     day_gap = _min_gap(a.days, b.days)
     if day_gap is not None and day_gap > DAYS_APART:
         return None
     reported_gap = _min_gap(a.reported, b.reported)
     near = day_gap is not None or reported_gap is not None and reported_gap <= SURNAME_ONLY_DAYS
-    place = bool(a.places & b.places) or bool(a.regions & b.regions)
+    place = _same_place(a, b)
     kind = _same_kind(a.categories, b.categories)
     if not full:
         if near and kind:
@@ -216,7 +226,7 @@ def agreement(a: Profile, b: Profile) -> float:
     if firsts:
         checks.append(any(first_names_agree(x, y) for fa, fb in firsts for x in fa for y in fb))
     if (a.places or a.regions) and (b.places or b.regions):
-        checks.append(bool(a.places & b.places) or bool(a.regions & b.regions))
+        checks.append(_same_place(a, b))
     if a.categories and b.categories:
         checks.append(_same_kind(a.categories, b.categories))
     gap = _min_gap(a.reported, b.reported)
@@ -232,9 +242,7 @@ def same_death(a: Profile, b: Profile) -> bool:
         return False  # both name someone: `same_person` decides
     if not (DEATH in a.categories and DEATH in b.categories and a.places & b.places):
         return False
-    if a.countries and b.countries and not a.countries & b.countries:
-        return False
-    if a.regions and b.regions and not a.regions & b.regions:
+    if _contradict(a, b):
         return False
     gap = _min_gap(a.days, b.days) if a.days and b.days else _min_gap(a.reported, b.reported)
     return gap is not None and gap <= SAME_DEATH_DAYS
@@ -255,14 +263,21 @@ def _blocks(profiles: dict[int, Profile]) -> dict[str, list[int]]:
     return block
 
 
+class UnionFind(Protocol):
+    def find(self, i: int) -> int: ...
+
+    def union(self, a: int, b: int) -> int: ...
+
+
 def link_same_incident(
     groups: dict[int, list[Mention]],
-    union: Callable[[int, int], int],
+    uf: UnionFind,
     review: list[tuple[int, int, float, str]] | None = None,
 ) -> None:
     """Join groups (root index -> members) that tell one incident (module docstring).
 
-    `union(a, b)` joins two roots and returns the surviving root. First the people: blocks and
+    `uf` is the union-find the groups come from (its `union` returns the surviving root); a
+    group's current root is `uf.find` of any root it had. First the people: blocks and
     the groups in them are compared in a fixed order (by key, by root), each pair against the
     merged profiles of what the two have joined so far, so that a chain never joins two people
     whose first names disagree. Then the deaths told without a name: such a group joins the
@@ -278,21 +293,12 @@ def link_same_incident(
         if any(m.subjects or DEATH in m.categories for m in members)  # others have no block
     }
     block = _blocks(profiles)
-    alias = {root: root for root in profiles}
-
-    def current(root: int) -> int:
-        top = root
-        while alias[top] != top:
-            top = alias[top]
-        while alias[root] != top:  # path compression: chains stay short
-            alias[root], root = top, alias[root]
-        return top
+    current = uf.find
 
     def join(a: int, b: int) -> None:
-        kept = union(a, b)
+        kept = uf.union(a, b)
         gone = b if kept == a else a
         profiles[kept].absorb(profiles.pop(gone))
-        alias[gone] = kept
 
     for key in sorted(k for k in block if k.startswith("name|")):
         roots = block[key]
