@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.export import conform
+from schemas.export import columns, conform
 
 REVIEW_FILE = "link_review"
 
@@ -87,19 +87,8 @@ def review_table(
                 "merge_correction": merge_entry(a, b, date),
             }
         )
-    frame = pd.DataFrame(rows, columns=_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[c["name"] for c in columns(REVIEW_FILE)])
     frame = frame.sort_values(
         ["agreement", "incident_id", "other_incident_id"], ascending=[False, True, True]
     ).reset_index(drop=True)
     return conform(REVIEW_FILE, frame)
-
-
-_COLUMNS = [
-    "incident_id",
-    "other_incident_id",
-    "agreement",
-    "reason",
-    "quote",
-    "other_quote",
-    "merge_correction",
-]
