@@ -21,14 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from flows.core.model import Article, ArticleExtraction
-from flows.evaluation.devgold import GoldDoc, load_devgold, make_article, read_devdata, split_of
+from flows.evaluation.devgold import (
+    GoldDoc,
+    load_devgold,
+    make_article,
+    ratio,
+    read_devdata,
+    split_of,
+)
 from flows.evaluation.linkage import link_dev_scores, news_gold_scores
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return round(num / den, 3) if den else None
 
 
 def _default_extractor() -> Extractor:
@@ -46,7 +49,7 @@ def _yield_share(rows: Iterable[dict], extractor: Extractor, published_key: str 
     ]
     found = extractor(arts)
     hits = sum(1 for x in found if x.mentions)
-    return {"documents": len(rows), "yielding": hits, "share": _ratio(hits, len(rows))}
+    return {"documents": len(rows), "yielding": hits, "share": ratio(hits, len(rows))}
 
 
 def _bbc_rows(devdata: Path) -> list[dict]:
@@ -99,8 +102,8 @@ def _incident_scores(docs: list[GoldDoc], extractor: Extractor) -> dict[str, Any
         "documents": len(docs),
         "gold_incidents": gold_total,
         "system_incidents": sys_total,
-        "recall": _ratio(gold_found, gold_total),
-        "precision": _ratio(sys_ok, sys_total),
+        "recall": ratio(gold_found, gold_total),
+        "precision": ratio(sys_ok, sys_total),
     }
 
 
@@ -151,7 +154,7 @@ def _force_recall(docs: list[GoldDoc], extractor: Extractor) -> dict[str, Any]:
     arts = [make_article(d.doc_id, d.text) for d in want]
     found = extractor(arts)
     ok = sum(1 for x in found if any("excessive_force" in m.categories for m in x.mentions))
-    return {"documents": len(want), "with_excessive_force": ok, "share": _ratio(ok, len(want))}
+    return {"documents": len(want), "with_excessive_force": ok, "share": ratio(ok, len(want))}
 
 
 def main() -> None:  # pragma: no cover - a convenience for developers

@@ -56,6 +56,11 @@ def make_article(doc_id: str, text: str, published: str | None = None) -> Articl
     )
 
 
+def ratio(num: int, den: int) -> float | None:
+    """num / den to three places; None when there is nothing to divide by."""
+    return round(num / den, 3) if den else None
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from flows.evaluation.devdata import Extractor, _default_extractor, make_article
-from flows.evaluation.devgold import load_devgold, read_devdata, split_of
+from flows.evaluation.devgold import load_devgold, ratio, read_devdata, split_of
 
 _MONTHS = [
     "january",
@@ -68,12 +68,8 @@ _AGENCY_KIND = re.compile(
 )
 
 
-def _ratio(num: int, den: int) -> float | None:
-    return round(num / den, 3) if den else None
-
-
 def _share(hits: int, total: int) -> dict[str, Any]:
-    return {"n": total, "hits": hits, "share": _ratio(hits, total)}
+    return {"n": total, "hits": hits, "share": ratio(hits, total)}
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -187,7 +183,7 @@ def evaluate_fields(
         per[src] = {
             "documents_yielding": len(yielding),
             "incidents": n,
-            "per_document": _ratio(n, len(yielding)),
+            "per_document": ratio(n, len(yielding)),
         }
     out["incidents_per_single_case_doc"] = per
     return out

@@ -27,13 +27,9 @@ from typing import Any
 import pandas as pd
 
 from flows.core.model import Article, ArticleExtraction
-from flows.evaluation.devgold import GoldDoc, make_article, read_devdata, split_of
+from flows.evaluation.devgold import GoldDoc, make_article, ratio, read_devdata, split_of
 
 Extractor = Callable[[list[Article]], list[ArticleExtraction]]
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return round(num / den, 3) if den else None
 
 
 def _incidents_by_article(evidence: pd.DataFrame) -> dict[str, set[str]]:
@@ -82,10 +78,10 @@ def link_dev_scores(devdata: Path, extractor: Extractor, split: str) -> dict[str
         "pairs": len(pairs),
         "both_yield": len(both),
         "linked": len(linked),
-        "pairs_linked": _ratio(len(linked), len(pairs)),
-        "linked_where_both_yield": _ratio(len(linked), len(both)),
+        "pairs_linked": ratio(len(linked), len(pairs)),
+        "linked_where_both_yield": ratio(len(linked), len(both)),
         "false_merges": false,
-        "pair_precision": _ratio(len(linked), len(linked) + false),
+        "pair_precision": ratio(len(linked), len(linked) + false),
     }
 
 
@@ -138,7 +134,7 @@ def news_gold_scores(docs: Iterable[GoldDoc], extractor: Extractor) -> dict[str,
         "pairs": pairs,
         "both_yield": both,
         "linked": linked,
-        "pairs_linked": _ratio(linked, pairs),
-        "linked_where_both_yield": _ratio(linked, both),
+        "pairs_linked": ratio(linked, pairs),
+        "linked_where_both_yield": ratio(linked, both),
         "false_merges": _false_merges(evidence, label_of),
     }
