@@ -102,8 +102,7 @@ def write_csv(table: str, df: pd.DataFrame, target) -> None:
 def write_auxiliary_table(staging: Path, table: str, df: pd.DataFrame) -> list[str]:
     """An auxiliary table (schemas.tables.AUXILIARY_TABLES, e.g. the linking review queue) as
     Parquet and CSV in a release's staging directory; the names of the files written."""
-    pq.write_table(to_arrow(table, df), Path(staging) / f"{table}.parquet")
-    write_csv(table, df, Path(staging) / f"{table}.csv")
+    _write_table(Path(staging), table, df)
     return [f"{table}.parquet", f"{table}.csv"]
 
 
