@@ -40,7 +40,8 @@ _AGENCY = re.compile(
 OFFICER_TOWN_POPULATION = 10_000  # 'Smith officers' is a name; 'Eagan officers' a town's police
 _PLACE_KIND = re.compile(r"\b(?:County|Parish|Township|Borough|City|Village|Town)$")
 _NOT_PLACE_START = re.compile(
-    r"^(?:The|A|An|And|Of|In|On|At|By|To|From|With|When|While|After|Before|But|Two|Three|Several|"
+    r"^(?:The|A|An|And|Of|In|On|At|By|To|From|With|When|While|After|Before|But|As|If|Once|Until|"
+    r"Because|Although|Though|Whether|Two|Three|Several|"
     r"Other|Local|Former|Off|Chief|Deputy|Assistant|Federal|State|Senior|Police|Officers?|Sheriff|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
     r"June|July|August|September|October|November|December|He|She|They|It|His|Her|Their)\b"

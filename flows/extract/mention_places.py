@@ -23,6 +23,7 @@ from flows.extract.places import (
     force_place,
     locale_country,
     pick_place,
+    resolve,
 )
 from flows.extract.places import resolve as resolve_place
 from flows.extract.resources import date_rules
@@ -127,7 +128,26 @@ def _sentence_places(
     hints_countries,
     person_words=frozenset(),
     lone_names=frozenset(),
+    locale_only: bool = False,
 ) -> list[Place]:
+    """The places a sentence names. `locale_only`: `hints_countries` is only the country whose
+    words the text uses (no place named says so): it chooses between towns of one name ('Paris'
+    in a text with a 911 call, 'St. Cloud responded'); a small town it lets in must be shown as a
+    town by the syntax ('Sayre police', 'in Pecos'), never a bare name (a street corner's
+    'Salmon' is no town of Idaho)."""
+
+    def resolve_place(name, regions, countries, least=0):
+        hinted = resolve(name, regions, countries, least)
+        if not locale_only or hinted is None or hinted.kind != "city":
+            return hinted
+        if (
+            least < UNHINTED_CITY_POPULATION
+            or hinted.population >= LOCATIVE_CITY_POPULATION
+            or resolve(name, regions, (), least) is not None
+        ):
+            return hinted
+        return None
+
     out = [p for _, _, p in dateline_places(sentence)]
     covered = [(s, e) for s, e, _, label in ents if label in ("GPE", "LOC", "FAC")]
     # 'in SE Albuquerque', 'in Elkhart', 'the town of Morenci', 'an Otsego home': a town its
@@ -194,7 +214,7 @@ def _sentence_places(
                     if cand is not None and cand.kind == "city":
                         place = cand
                         break
-        if place is None and hints_countries:
+        if place is None and hints_countries and not locale_only:
             # 'Miami International Airport', 'Boulder Creek', 'Rancho Mirage' (tagged ORG): a
             # town of the country the article is about, at the start of a facility's name
             words = _clean(name).split()
@@ -291,7 +311,9 @@ def place_mentions(text, spans, mentions, index, ents, short: bool, description:
     per_sentence = {}
     for j in order:
         sentence = text[spans[j][0] : spans[j][1]]
-        found = _sentence_places(sentence, ents[j], regions, hinted, person_words, lone_names)
+        found = _sentence_places(
+            sentence, ents[j], regions, hinted, person_words, lone_names, not countries
+        )
         if not found and not countries and article_locale:
             # the locale words only chose between same-named cities ('Paris' in a US description)
             found = _sentence_places(sentence, ents[j], regions, (), person_words, lone_names)

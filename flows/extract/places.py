@@ -41,6 +41,23 @@ _COUNTRY_ALIASES = {
     "america": "US",
     "the united states": "US",
 }
+# words of direction: a name made only of them ('West', 'Far North', 'Upper West') is a part of
+# somewhere ('West and Rector Streets'), never the region abroad of that name
+_DIRECTION_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "far",
+        "upper",
+        "lower",
+    ]
+)
 _WELSH = {"Dyfed-Powys Police", "Gwent Police", "North Wales Police", "South Wales Police"}
 _KIND_REGION = {"scotland": "GB-SCT", "northern_ireland": "GB-NIR"}
 
@@ -175,7 +192,7 @@ def resolve(
     points to must have `min_population` people."""
     clean = _clean(name)
     key = clean.lower()
-    if not clean or not clean[0].isupper():
+    if not clean or not clean[0].isupper() or set(key.split()) <= _DIRECTION_WORDS:
         return None
     sub = _subdivisions().get(key)
     if key in _countries() and not (sub and sub[0] in set(countries)):

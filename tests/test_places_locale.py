@@ -1,0 +1,113 @@
+"""Country from general evidence in the text (issue 14, 'places with a country').
+
+A description that names no place still says where it happened through the words of one
+country's institutions and its everyday English. Texts written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.extract import extract_articles, link_mentions
+from flows.extract.places import locale_country
+from tests.extract_helpers import make_article
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officer Dana Whitcombe fired twice after the man lunged at him.",
+        "A caller dialled 9-1-1 when her brother smashed a window.",
+        "The driver ran from a gas station as officers closed in.",
+        "Two neighbors told reporters the man had been shouting for an hour.",
+        "Troopers stopped the sedan on I-40 and the driver ran off.",
+        "Police said the shooting began on July 14th outside a diner.",
+        "His attorney said the officer never gave a warning.",
+        "Officers found him in the 300 block of a quiet street.",
+        "Two RPD officers followed the van into a parking lot.",
+        "Federal agents pushed the crowd back from the courthouse steps.",
+        "A crowd gathered outside the 12th precinct after midnight.",
+        "Marchers stopped at the corner of Alder and Birch Streets.",
+        "He had tried to burglarize a shed, according to a statement.",
+        "The man was shot by Deputy Lena Harwick after a short chase.",
+    ],
+)
+def test_american_english_says_us(text):
+    assert locale_country(text) == "US"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The IPCC found the custody record had been altered.",
+        "The chief constable apologised to the family.",
+        "He was sentenced at the Crown Court last spring.",
+    ],
+)
+def test_british_institutions_say_gb(text):
+    assert locale_country(text) == "GB"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a title before a name is no rank of the police
+        "Chief Medical Officer Priya Nandakumar urged people to stay at home.",
+        "Officer A told the inquiry he had not seen the baton.",
+        # times and cars written the same way on both sides of the Atlantic
+        "At 5:40am officers in a patrol car stopped the van.",
+        # professional training is no police department
+        "The force ordered CPD training for every sergeant.",
+        # a deputy's office is no sheriff's deputy; a shopping precinct no police precinct
+        "The Deputy Prime Minister visited the station.",
+        "Shoppers fled across the precinct as officers arrived.",
+    ],
+)
+def test_words_shared_across_countries_say_nothing(text):
+    assert locale_country(text) is None
+
+
+def test_a_description_naming_no_place_gets_its_country(nlp):
+    text = (
+        "Officers were called to a parking lot where a man was waving a knife at shoppers. "
+        "Officer Ray Tolliver shot and killed him when he ran at the officers."
+    )
+    inc, _ = link_mentions(extract_articles([make_article(text, "lot.txt")], nlp))
+    assert list(inc["country"]) == ["US"]
+
+
+def test_a_clause_opening_word_is_no_town_of_an_agency():
+    from flows.extract.agencies import find_agencies
+
+    assert find_agencies("As police moved in, the marchers sat down.") == []
+    assert find_agencies("Once officers arrived the man ran.") == []
+    assert [a[2] for a in find_agencies("Ames police said the man ran.")] == [
+        "Ames Police Department"
+    ]
+
+
+def test_the_locale_lets_in_no_small_town_nothing_shows(nlp):
+    # 'Salmon' of a street corner is also a small town of Idaho: the text's American words alone
+    # do not make it the scene; a town the syntax shows ('Sayre police') still is
+    corner = (
+        "Federal agents fired pepper balls at marchers near 3rd and Salmon. One agent struck "
+        "a medic with a baton."
+    )
+    town = (
+        "Two Sayre police officers chased a man who had a felony warrant. An officer shot and "
+        "killed him."
+    )
+    inc, _ = link_mentions(
+        extract_articles([make_article(corner, "c.txt"), make_article(town, "t.txt")], nlp)
+    )
+    rows = sorted((r["location"] or "", r["country"]) for r in inc.fillna("").to_dict("records"))
+    assert rows == [("", "US"), ("Sayre", "US")]
+
+
+def test_words_of_direction_alone_are_no_region_abroad():
+    from flows.extract.places import resolve
+
+    for name in ("West", "North", "Far North", "Upper West"):
+        assert resolve(name) is None
+    assert resolve("West Virginia").country == "US"
+    assert resolve("South Africa").country == "ZA"
