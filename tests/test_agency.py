@@ -20,6 +20,17 @@ NOT_MISCONDUCT = {
     "deputy_shot_in_ambush": (
         "A deputy who was shot in an ambush on Saturday night died in hospital, the sheriff's office said."
     ),
+    # police only attribute or believe: no part in the act
+    "shot_in_what_police_believe": (
+        "A 22-year-old was shot dead in what detectives believe was a revenge attack on Elm Road."
+    ),
+    "struck_according_to_police": (
+        "The boy was struck in the arm near the skate park on Sunday evening, according to police."
+    ),
+    # 'lying' where someone lies (a posture), not a lie
+    "found_lying_in_a_hallway": (
+        "Officers found the man, later named as Dean Pike, lying in a car park with stab wounds."
+    ),
     "police_found_a_body": (
         "The 34-year-old was found dead by police at her flat in Salford on Tuesday morning."
     ),
@@ -50,6 +61,29 @@ NOT_MISCONDUCT = {
         "deputy in 2017."
     ),
     "one_of_the_officers_shot": "One of the officers was shot by a gunman who fled on foot.",
+    # a police weapon hitting police, and one named where no protest is and no police act
+    "officer_hit_by_rubber_bullet": "An officer was hit by a rubber bullet during the protest.",
+    "rubber_bullet_in_an_army_raid": (
+        "A farmer was injured by a rubber bullet during an army raid on the village."
+    ),
+    # soldiers fire the rubber bullets; a gang may carry batons (no protest, no police)
+    "soldiers_fire_rubber_bullets": (
+        "Soldiers fired rubber bullets at youths throwing stones, and a boy was hit in the eye by a "
+        "rubber bullet."
+    ),
+    "beaten_with_batons_in_a_crime_report": (
+        "The victim was beaten with batons and left in a lane near the pub."
+    ),
+    # 'charge' as a criminal charge, not a police charge into a crowd
+    "police_charged_protesters_with": (
+        "Police charged protesters with obstruction after the sit-in at the depot."
+    ),
+    # a journalist arrested, a phone taken, tyres slashed: misconduct only at a protest or by police
+    "reporter_arrested_not_at_a_protest": (
+        "The reporter was arrested for drink driving on the M6, police said."
+    ),
+    "phone_taken_as_evidence": "Officers grabbed the phone from the suspect's car as evidence.",
+    "vandals_slashed_tyres": "Vandals slashed the tyres of four police cars outside the station.",
     "fire_at_police_station": "The fire at the police station was started by a candle, police said.",
     # 'he' is the partner named before, not the police called
     "he_is_not_the_police": (
@@ -70,6 +104,23 @@ NOT_MISCONDUCT = {
     "officer_possessive_death": (
         "Detectives searched two addresses in Luton on Sunday following Constable Reid's death."
     ),
+    # a killing reported with police only arriving or called afterwards (encounter_cues.v1)
+    "police_called_after_a_killing": (
+        "A 23-year-old man was shot and killed on Friday night, and officers were called to the scene."
+    ),
+    "police_arrived_after_shots": (
+        "A teenager was shot dead outside a shop after a man opened fire, and police arrived minutes later."
+    ),
+    # the paragraph moves on from the police to other people before "they"
+    "they_after_other_people": (
+        "Officers were called to the bar at midnight. Two brothers were later seen outside a "
+        "house in Elm Street. At dawn, they shot a neighbour in the leg."
+    ),
+    # a fight with somebody else, then a killing nobody attributes to police
+    "fight_with_a_neighbour": (
+        "Police said the man got into a fight with a neighbour. He was shot and killed hours later."
+    ),
+    "killed_after_a_fight": "A man was shot and killed after a fight with his cousin, police said.",
     "tributes_since_his_death": (
         "Tributes have poured in for the popular sergeant since his death, including from the mayor."
     ),
@@ -138,9 +189,106 @@ MISCONDUCT = {
         "Marches spread to other cities after the death of Omar Reyes in police custody last month."
     ),
     "police_shot_dead_a_man": "Police shot dead a man who ran at them with a machete in Leeds.",
+    # protest reports in the present tense and the simple present passive
+    "charge_into_a_crowd_then_pepper_sprayed": (
+        "Riot police charge into a crowd of marchers on Elm Street. Several marchers who try to "
+        "help a fallen woman are pepper sprayed."
+    ),
+    "beaten_with_riot_shields": (
+        "Officers advance on the demonstrators without warning. A student and several others are "
+        "beaten with riot shields."
+    ),
+    "police_pepper_spraying": "Police on Oak Street move forward, pepper spraying several protesters.",
+    "pd_pepper_spray_hyphen": "Springfield Police pepper-spray a reporter in the face.",
+    "shoved_struck_with_batons": (
+        "Video shows a police line moving toward scattered protesters. When marchers try to step in "
+        "they are shoved, struck with batons, and pepper sprayed."
+    ),
+    # a police-only weapon used on someone at a protest stands for the police
+    "impact_munition_no_police_word": (
+        "A photographer covering the protest in Dayton was shot in the leg by an impact munition."
+    ),
+    # rubber bullets nobody but police fire, with no protest or police named
+    "news_crew_shot_with_rubber_bullets": "While recording, a local TV crew is shot with rubber bullets.",
+    "tear_gas_canister_struck": (
+        "A woman standing with protesters near the courthouse was struck with a tear gas canister."
+    ),
+    "pronoun_with_pepper_spray": (
+        "Video shows an officer standing apart from the protesters. He sprays pepper spray toward "
+        "the protesters."
+    ),
+    "dhs_agents_fire_pepper_balls": (
+        "DHS agents come out of the federal building, firing pepper balls at protesters."
+    ),
+    "shown_kneeling": (
+        "Video shows three agents, either FBI or U.S. Marshals, kneeling on a protester near 3rd "
+        "and Pine."
+    ),
+    # 'by the collar' is where he was grabbed, not who did it
+    "grab_by_the_collar_and_throw": (
+        "At the rally, another officer grabs the marcher by the collar and throws him to the ground."
+    ),
+    "officers_trip_the_protester": "The officers then trip the protester and bring her down.",
+    "officer_pulls_down_a_protester": "An officer on a bike pulls down a protester walking past.",
+    "police_slash_tires": "Video shows police slashing the tires of cars parked near the march.",
+    "medic_station_destroyed": "Police destroy water and food at a medic station near the park.",
+    "camera_knocked_at_a_protest": (
+        "Protesters gathered at city hall. An officer walked up to a man filming and knocked the "
+        "phone out of his hand."
+    ),
+    "reporter_detained_at_a_protest": (
+        "The reporter was taken into custody during a protest despite showing her press pass."
+    ),
     "they_after_police_in_the_sentence": (
         "Shortly after midnight, police said they went to a motel over a noise complaint, and while "
         "they were there, they fatally shot Marvin Teague."
+    ),
+    # a passive killing whose sentence goes on to show the person defying or confronting police
+    "shot_when_he_refused": (
+        "Allen Cobb was shot and killed when he refused to drop a knife and ignored the deputies' commands."
+    ),
+    "gunfight_then_killed": (
+        "He and two troopers exchanged gunfire in the parking lot, and he was shot and killed."
+    ),
+    # 'he' is the subject of the clause it hangs from (the officer speaking), not a sibling's
+    "officer_said_he_shot": (
+        "When she reached the car, the trooper said she saw Ruiz grab a rifle so she shot Ruiz."
+    ),
+    "officer_lying_about_the_stop": (
+        "The sergeant was caught lying about the stop when his own body camera footage emerged."
+    ),
+    "resisted_then_shot": (
+        "Police said Ned Varga resisted arrest and could not be subdued. He was then shot in the chest."
+    ),
+    "fired_at_them_then_killed": (
+        "Two deputies walked toward Irwin when he began firing at them, police said. "
+        "He was shot and killed."
+    ),
+    # "they" kept up across a paragraph back to the sentence naming police
+    "they_back_to_police": (
+        "Troopers tried to pull Dale Moss over on the interstate. He led them on a chase into town. "
+        "When the car stopped, they shot and killed him."
+    ),
+    # the object of "prompting" does the act of its to-infinitive
+    "prompting_officers_to_shoot": (
+        "Banks lunged forward with a knife, prompting two officers to shoot him in the doorway."
+    ),
+    "struggle_with_officers_then_killed": (
+        "Officers were in a struggle with Reggie Moon outside the gym. He was shot and killed."
+    ),
+    "attacked_a_deputy_before_killed": (
+        "Cole attacked a cashier and a deputy with a bat before he was shot and killed, officials said."
+    ),
+    "pointed_at_a_swat_officer": (
+        "Investigators say Pruitt pointed a rifle at a SWAT officer, at which point he was shot and killed."
+    ),
+    # a passive first verb, then an active one with its own object: the police do the second act
+    "called_then_shot": (
+        "Deputies were called to the trailer park, and later shot and killed Owen Tate."
+    ),
+    # a federal agent, singular, in a relative clause
+    "federal_agent_who_shot": (
+        "Lowry swung a bat at a Border Patrol agent, who shot and killed him near the fence."
     ),
 }
 
@@ -177,10 +325,55 @@ def _role(nlp, text: str, word: str) -> str:
         ("A police officer was charged with assault.", "charged", AGENT),
         ("Police said the man punched a shop worker.", "punched", OTHER),
         ("Officers shocked him with a Taser before fatally shooting him.", "shooting", AGENT),
+        ("Police were called and shot the man twice.", "shot", AGENT),
+        ("He reached for a gun, prompting officers to shoot him.", "shoot", AGENT),
+        ("The officers used force to shoot the lock off the door.", "shoot", AGENT),
+        ("The officer was called and shot at the scene.", "shot", PATIENT),
     ],
 )
 def test_role_read_from_the_parse(nlp, text, word, role):
     assert _role(nlp, text, word) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "role"),
+    [
+        (
+            "A journalist at the protest was shot in the head by an impact munition.",
+            "munition",
+            AGENT,
+        ),
+        ("A medic was hit with rubber bullets near the march.", "hit", AGENT),
+        ("A tear gas canister struck a man standing in the crowd.", "struck", AGENT),
+        ("An officer was hit by a rubber bullet at the protest.", "hit", PATIENT),
+    ],
+)
+def test_a_police_weapon_stands_for_police_where_the_text_allows(nlp, text, word, role):
+    doc = nlp(text)
+    span = next(s for s in doc.spans["misconduct"] if word in s.text.lower())
+    assert police_role(span, finder=PoliceFinder(doc, weapons=True)) == role
+    # without a protest or police acting earlier, a weapon alone names nobody
+    assert police_role(span, finder=PoliceFinder(doc)) != AGENT
+
+
+def test_less_lethal_shots_are_force_not_a_death(nlp):
+    text = "A medic filming the protest on Main Street was shot in the arm with pepper balls."
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert ext.mentions
+    assert all("death_following_police_contact" not in m.categories for m in ext.mentions)
+    assert any("excessive_force" in m.categories for m in ext.mentions)
+
+
+def test_shooting_at_protesters_with_nobody_killed_is_force(nlp):
+    fired_on = (
+        "Video shows marchers leaving the square. Police shoot at the protesters as they run."
+    )
+    (ext,) = extract_articles([make_article(fired_on)], nlp)
+    assert ext.mentions
+    assert all("death_following_police_contact" not in m.categories for m in ext.mentions)
+    killed = "At the protest, police shoot at a marcher and kill him."
+    (ext,) = extract_articles([make_article(killed)], nlp)
+    assert any("death_following_police_contact" in m.categories for m in ext.mentions)
 
 
 def test_blank_pipeline_has_no_parse_and_says_unknown(blank_nlp):
@@ -193,3 +386,29 @@ def test_lexicon_is_versioned_and_validated():
     lex = lexicon()
     assert "officer" in lex["police_nouns"] and "prison" in lex["non_police_modifiers"]
     assert "died" in lex["undergo_verbs"]
+    assert (
+        lex["police_weapons"]["bullets"] >= {"rubber"} and lex["police_weapons"]["batons"] == set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the sentence right before names police, even across a paragraph break
+        ("Three officers pushed through the crowd.\n\nThey kicked the bag away.", True),
+        # "they"/"them" kept up back to police in the same paragraph
+        ("Troopers tried to stop him. He led them on a chase. They shot him.", True),
+        # a sentence without "they" in between breaks the chain
+        ("Troopers tried to stop him. He drove off. They shot him.", False),
+        # a paragraph break in the chain breaks it
+        ("Troopers tried to stop him.\n\nHe led them on a chase. They shot him.", False),
+    ],
+)
+def test_police_before_follows_they_back_to_police(text, expected):
+    from flows.extract.pipeline import _police_before
+    from flows.extract.sentences import split_sentences
+    from flows.extract.triggers import sentence_hits
+
+    spans = split_sentences(text)
+    police, _ = sentence_hits(text, spans)
+    assert _police_before(text, spans, police, len(spans) - 1) is expected

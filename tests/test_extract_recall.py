@@ -117,6 +117,22 @@ def test_legal_action_against_a_force_is_an_allegation(nlp):
     assert row["allegation_status"] == "alleged"
 
 
+def test_case_summary_event_takes_police_from_a_neighbouring_sentence(nlp):
+    """An oversight body's summary tells one police contact: 'The driver was declared dead'
+    names no police, but the sentence before shows officers following him."""
+    text = (
+        "On 4 March 2018 two Avonshire Police officers saw a van being driven without lights and "
+        "followed it. The driver sped off along a country lane. The van left the road and "
+        "overturned in a field. The driver was declared dead at the scene. We reviewed dashcam "
+        "footage and the officers' accounts. We found no indication that any officer had behaved "
+        "in a manner that would justify disciplinary proceedings."
+    )
+    incidents = _incidents(nlp, text)
+    assert len(incidents) == 1
+    assert "death_following_police_contact" in incidents.iloc[0]["categories"]
+    assert incidents.iloc[0]["allegation_status"] != "established"
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -39,6 +39,19 @@ def test_crime_reports_where_police_investigate_are_not_misconduct(nlp, text):
     assert ext.mentions == [], [m.rule_id for m in ext.mentions]
 
 
+def test_crime_report_reading_like_a_police_case_lends_no_police_to_its_events(nlp):
+    """No oversight body is named: 'The victim collapsed' is the stabbing's, not a police
+    contact's, even beside a sentence about detectives."""
+    text = (
+        "A man was pronounced dead at the scene after a stabbing in a park in Leeds on Saturday "
+        "night. Police said a 30-year-old man had been arrested on suspicion of murder. Neighbours "
+        "said they heard shouting. The victim collapsed near the bandstand. Detectives appealed "
+        "for witnesses."
+    )
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert ext.mentions == [], [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

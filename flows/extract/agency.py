@@ -108,6 +108,11 @@ def lexicon() -> dict[str, Any]:
         "partitive_nouns",
         "undergo_nouns",
         "speech_verbs",
+        "object_control_verbs",
+        "attribution_preps",
+        "perception_verbs",
+        "verb_first_words",
+        "weapons_carried_by_others",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -120,6 +125,14 @@ def lexicon() -> dict[str, Any]:
         raise RuleFileError(f"{path.name}: qualified_police_nouns must map nouns to word lists")
     out["qualified_police_nouns"] = {
         str(k).lower(): frozenset(w.lower() for w in v) for k, v in qualified.items()
+    }
+    weapons = data.get("police_weapons")
+    if not isinstance(weapons, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in weapons.values()
+    ):
+        raise RuleFileError(f"{path.name}: police_weapons must map nouns to word lists")
+    out["police_weapons"] = {
+        str(k).lower(): frozenset(w.lower() for w in v) for k, v in weapons.items()
     }
     return out
 
@@ -137,11 +150,20 @@ class PoliceFinder:
         doc: Doc,
         is_officer_name: Callable[[str], bool] | None = None,
         they_are_police: bool = False,
+        weapons: bool = False,
+        lone_weapons: bool = False,
     ):
         """`they_are_police`: the sentence before names police, so a 'they' with no police-free
-        antecedent in this sentence refers to them."""
+        antecedent in this sentence refers to them. `weapons`: the text is about police facing a
+        protest (or police were shown acting on someone), so a police-only weapon used on someone
+        ('shot with rubber bullets', 'struck by a tear gas canister') is the police's doing."""
         self.lex = lexicon()
         self.they_are_police = they_are_police
+        self.weapons = weapons
+        # no protest, but no soldiers either: only the weapons nobody but police fire (rubber
+        # bullets, pepper balls, impact munitions, tear gas) stand for police ('a news crew is shot
+        # with rubber bullets'); not batons, shields, pepper spray or Tasers, which others carry
+        self.lone_weapons = lone_weapons
         self.marked: set[int] = set()
         self._busy: set[int] = set()  # partitive heads being resolved (parses can loop via conj)
         for span in doc.spans.get("forces", []):
@@ -232,6 +254,23 @@ class PoliceFinder:
                     return True
         return False
 
+    def is_weapon(self, tok: Token | None) -> bool:
+        """The phrase headed by `tok` is a police-only weapon ('rubber bullets', 'a tear gas canister',
+        'batons') and the text lets such a weapon stand for the police (`weapons`)."""
+        if tok is None or not (self.weapons or self.lone_weapons):
+            return False
+        for t in (tok, *tok.conjuncts):
+            need = self.lex["police_weapons"].get(t.lower_)
+            if need is None or (
+                not self.weapons and t.lower_ in self.lex["weapons_carried_by_others"]
+            ):
+                continue
+            mods = {c.lower_ for c in t.children if c.dep_ in (*_MODIFIERS, "npadvmod")}
+            mods |= {g.lower_ for c in t.children if c.dep_ == "compound" for g in c.children}
+            if not need or mods & need:
+                return True
+        return False
+
     def is_police(self, tok: Token | None) -> bool:
         """The phrase headed by `tok` (or one of its conjuncts) is police."""
         if tok is None:
@@ -294,22 +333,48 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     while seen < 6:
         seen += 1
         subj = _child(verb, _SUBJ)
+        if (
+            subj is not None
+            and subj.i == verb.i - 1
+            and subj.lower_ in lexicon()["verb_first_words"]
+        ):
+            subj = None  # "(they are) ... and pepper sprayed": the verb's first word, not a doer
         if subj is not None:
             if subj.dep_ == "csubj" and _child(subj, ("dobj",)) is not None:
                 # "Arriving deputies shot him": a participle read as a clausal subject
                 return _child(subj, ("dobj",)), False
             return subj, False
-        compounds = [c for c in verb.lefts if c.dep_ == "compound"]
-        if verb.dep_ == "ROOT" and compounds and compounds[-1].i == verb.i - 1:
+        compounds = [
+            c
+            for c in verb.lefts
+            if c.dep_ == "compound" and c.lower_ not in lexicon()["verb_first_words"]
+        ]
+        if verb.dep_ == "ROOT" and compounds and _next_to(compounds[-1], verb):
             # a verb the parse read as a noun's head: "police fire on the protesters", "police
-            # pepper spray the crowd": the first word of the phrase is the doer
-            return compounds[0], False
+            # pepper spray the crowd", "Detroit Police pepper-spray a reporter": the last word
+            # before the verb is the doer
+            return compounds[-1], False
         psubj = _child(verb, _PASS_SUBJ)
         if psubj is not None:
             return psubj, True
         if verb.dep_ == "conj" and verb.head is not verb:
             verb = verb.head
             continue
+        if (
+            verb.dep_ == "acl"
+            and verb.head.i == verb.i - 1
+            and verb.head.lower_ in lexicon()["verb_first_words"]
+        ):
+            # "police pepper spraying protesters": the parse read the verb's first word as a noun
+            # the verb modifies; a police word on that noun is the doer, else the noun's clause's
+            first = verb.head
+            lead = next((c for c in first.children if c.dep_ == "compound"), None)
+            if lead is not None:
+                return lead, False
+            if first.dep_ == "npadvmod" and first.head is not first:
+                verb = first.head
+                continue
+            return None, False
         if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
             # "police were seen firing", "saw officers kick him": the head's subject, or its object
             # when the head has one (object control), does the complement's act, whatever the voice
@@ -317,7 +382,19 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             # object control only for a bare or -ing complement ("saw officers kick", "seen punching");
             # a to-infinitive is the subject's ("used force to break up the vigil")
             bare = not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-            obj = _child(head, ("dobj",)) if verb.dep_ == "xcomp" and bare else None
+            control = bare or head.lower_ in lexicon()["object_control_verbs"]
+            # "footage shows officers ..., kneeling on a protester": an -ing clause under a verb of
+            # seeing or showing is what its object does
+            shown = (
+                verb.dep_ == "advcl"
+                and verb.lower_.endswith("ing")
+                and head.lower_ in lexicon()["perception_verbs"]
+            )
+            obj = (
+                _child(head, ("dobj",))
+                if (verb.dep_ == "xcomp" and control) or (shown and bare)
+                else None
+            )
             if obj is not None:
                 return obj, False
             subj, _ = _clause_subject(head)
@@ -328,20 +405,33 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+def _next_to(lead: Token, verb: Token) -> bool:
+    """`lead` stands right before `verb`, or only a two-word verb's first word lies between
+    ('Detroit Police pepper-spray a reporter')."""
+    between = lead.doc[lead.i + 1 : verb.i]
+    return (
+        all(t.is_punct or t.lower_ in lexicon()["verb_first_words"] for t in between)
+        and len(between) <= 2
+    )
+
+
 def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
-    """The subject 'he'/'she' most likely refers to: the nearest earlier subject of the sentence
-    that is a noun and can be singular (a subject keeps being talked about; 'the police' and
+    """The subject 'he'/'she' most likely refers to: the subject of a clause the pronoun's
+    clause hangs from ('the officer said he saw Walker reach for a gun, so he shot Walker': the
+    officer, not Walker, whose clause is a sibling), else the nearest earlier subject of the
+    sentence; a noun that can be singular (a subject keeps being talked about; 'the police' and
     plural nouns cannot be 'he'). None for other pronouns or when there is none."""
     if pron.lower_ not in ("he", "she"):
         return None
-    return _antecedent(
-        pron,
-        ("nsubj", "nsubjpass"),
-        lex,
-        lambda t: (
-            not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
-        ),
+
+    def singular(t: Token) -> bool:
+        return not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
+
+    governing = set(pron.head.ancestors)
+    found = _antecedent(
+        pron, ("nsubj", "nsubjpass"), lex, lambda t: t.head in governing and singular(t)
     )
+    return found or _antecedent(pron, ("nsubj", "nsubjpass"), lex, singular)
 
 
 def _antecedent(
@@ -379,13 +469,48 @@ def _in_police_custody(noun: Token, police: PoliceFinder) -> bool:
 def _police_inside(top: Token, police: PoliceFinder, skip: Token | None) -> bool:
     """Police (or a police cell, custody) inside the clause of `top`, outside the phrase `skip`."""
     lex = police.lex
+    # a clause coordinated with its own subject is another event ("..., and police arrived later")
+    others = [c for c in top.children if c.dep_ == "conj" and _child(c, _SUBJ) is not None]
     for t in top.subtree:
         if t.i == top.i or (skip is not None and t in skip.subtree):
+            continue
+        if any(t in c.subtree for c in others):
+            continue
+        if _attribution(t, top, lex):
             continue
         if t.dep_ in ("pobj", "nsubj", "dobj", "agent") and police.head_is_police(t):
             return True
         if t.dep_ == "pobj" and t.lower_ in lex["custody_nouns"]:
             return True
+    return False
+
+
+def _attribution(t: Token, top: Token, lex: dict[str, Any]) -> bool:
+    """`t` only reports, believes or stands beside the event of `top`: the subject of a verb of
+    saying or believing ('in what police believe was a targeted attack'), or inside an
+    attribution or concession phrase ('according to police', 'despite the efforts of
+    officers')."""
+    if t.dep_ == "nsubj" and t.head.lower_ in lex["speech_verbs"]:
+        return True
+    for a in t.ancestors:
+        if a.i == top.i:
+            return False
+        if a.dep_ == "prep" and a.lower_ in lex["attribution_preps"]:
+            return True
+    return False
+
+
+def _weapon_inside(verb: Token, police: PoliceFinder) -> bool:
+    """A police weapon is what the act was done with or by: 'beaten with batons', 'hit by a rubber
+    bullet' (the verb's own 'with'/'by' phrase, or its first conjunct's)."""
+    for v in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
+        for prep in v.children:
+            if (
+                prep.dep_ in ("prep", "agent")
+                and prep.lower_ in ("with", "by")
+                and any(police.is_weapon(g) for g in prep.children if g.dep_ == "pobj")
+            ):
+                return True
     return False
 
 
@@ -400,6 +525,14 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
     if police.is_police(doer):
         return AGENT
     return UNKNOWN if _pronoun(resolve_relative(doer, police.lex), police.lex) else OTHER
+
+
+def _has_object(verb: Token) -> bool:
+    """The verb, or a verb coordinated after it, has a direct object ("shot and killed him")."""
+    return any(
+        c.dep_ == "dobj" or (c.dep_ == "conj" and _child(c, ("dobj",)) is not None)
+        for c in verb.children
+    )
 
 
 def _had_done_to(verb: Token) -> bool:
@@ -445,26 +578,44 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         )  # "was shot and killed by police": the agent hangs on the first verb
     # "was shot and killed": the second verb shares the first one's passive; "a dog was sent in,
     # but officers opened fire" has its own active subject
+    # ... unless the second verb has an object of its own: "police were called, and shot and
+    # killed him" (the first verb's passive subject does the second, active, act)
+    active_conj = verb.dep_ == "conj" and not _is_passive(verb) and _has_object(verb)
     passive = _is_passive(verb) or (
-        verb.dep_ == "conj" and _is_passive(verb.head) and _child(verb, _SUBJ) is None
+        verb.dep_ == "conj"
+        and _is_passive(verb.head)
+        and _child(verb, _SUBJ) is None
+        and not active_conj
     )
     subj, subj_passive = _clause_subject(verb)
+    subj_passive = subj_passive and not active_conj
+    if by is not None and by.head.dep_ != "agent" and _child(by.head.head, ("dobj",)) is not None:
+        # "grabs the protester by the back and throws them": a verb with an object is active,
+        # its 'by' phrase is not a doer
+        by = None
     if by is not None:
         if police.is_police(by):
             return AGENT
+        if police.is_weapon(by):
+            # "shot in the head by an impact munition": a police weapon stands for its user
+            return PATIENT if (subj is not None and police.is_police(subj)) else AGENT
         return PATIENT if (subj is not None and police.is_police(subj)) else OTHER
     if passive or subj_passive:
         if subj is not None and police.is_police(subj):
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
-        if _police_inside(top, police, subj):
-            return AGENT
+        if _police_inside(top, police, subj) or _weapon_inside(verb, police):
+            return AGENT  # also "beaten with riot shields", "shot with rubber bullets"
         return NO_AGENT
     if subj is not None:
         head = resolve_relative(subj, lex)
         if police.is_police(head):
             return AGENT
+        if police.is_weapon(head):
+            # "a tear gas canister struck him": the weapon's user, unless police were hit
+            obj = _child(verb, ("dobj",))
+            return PATIENT if obj is not None and police.is_police(obj) else AGENT
         if _pronoun(head, lex):
             antecedent = _singular_antecedent(head, lex)
             if antecedent is None:
@@ -474,6 +625,13 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     obj = _child(verb, ("dobj",))
     if obj is not None and police.is_police(obj):
         return PATIENT  # "shooting at police", "assaulting officers"
+    if obj is None and verb.dep_ in ("ROOT", "conj") and _participle(verb):
+        # a participle with no subject or object, which the parse did not mark passive:
+        # "(they are) shoved, struck with batons, and pepper sprayed"
+        if _weapon_inside(verb, police):
+            return AGENT
+        if verb.i > 0 and verb.doc[verb.i - 1].lower_ in lex["verb_first_words"]:
+            return NO_AGENT  # a police weapon's verb: mentions.py decides from the context
     # a gerund under a preposition: "accused of beating", "arrested a man for punching"
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
         gov = verb.head.head
@@ -550,8 +708,17 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         if noun.dep_ == "dobj" and head.lower_ not in lex["charge_verbs"]:
             return OTHER  # "police are investigating a murder", "the union compared the attack"
         return UNKNOWN
-    if noun.dep_ == "pobj" and head.dep_ == "prep":
+    if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         gov = head.head
+        if (
+            head.lower_ in ("with", "by")
+            and police.is_weapon(noun)
+            and gov is not head
+            and _is_clause(gov)
+        ):
+            return verb_role(
+                gov, police
+            )  # "struck with a tear gas canister", "hit by rubber bullets"
         if gov.lower_ in lex["commit_verbs"]:
             return verb_role(gov, police)
         if gov.lower_ in lex["charge_verbs"] or gov.dep_ == "acomp" or gov.lower_ == "guilty":
@@ -670,6 +837,20 @@ def police_only_speak(span: Span, police: PoliceFinder) -> bool:
 def undergoes(span: Span) -> bool:
     """The act of the match is a verb whose subject is the one harmed ("died", "collapsed")."""
     return act_token(span).lower_ in lexicon()["undergo_verbs"]
+
+
+def done_with_police_weapon(span: Span) -> bool:
+    """The act of the match was done with a police-only weapon ('shot with pepper balls', 'shot in
+    the head by an impact munition'): a less-lethal use of force, not a shooting that kills."""
+    act = act_token(span)
+    return _is_clause(act) and _weapon_inside(act, PoliceFinder(span.doc, weapons=True))
+
+
+def shot_at(span: Span) -> bool:
+    """The act of the match is a verb of shooting aimed 'at' someone ('police shoot at the
+    protesters'): fired on, which by itself says nobody was hit or killed."""
+    act = act_token(span)
+    return _is_clause(act) and any(c.dep_ == "prep" and c.lower_ == "at" for c in act.children)
 
 
 def act_is_clause(span: Span) -> bool:

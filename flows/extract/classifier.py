@@ -209,6 +209,21 @@ def oversight_context(
     return best >= clf.context_threshold or (oversight_named and best >= clf.oversight_floor)
 
 
+def case_window(nlp: Language, score: float | None, oversight_named: bool) -> bool:
+    """Is this candidate window part of an oversight body's case summary? The article names an
+    oversight body or speaks in its voice (`oversight_named`: "our investigation", "the IOPC")
+    and the window itself reads as a police case (its score reaches `context_threshold`). Such a
+    summary tells one police contact, so its event words may take police from a neighbouring
+    sentence; a crime report that merely reads like a police case (a stabbing, an arrest) is not
+    one. Without the classifier (or a score), naming the body decides."""
+    if not oversight_named:
+        return False
+    if score is None or not nlp.has_pipe(COMPONENT):
+        return True
+    pipe: ClassifierComponent = nlp.get_pipe(COMPONENT)  # type: ignore[assignment]
+    return score >= pipe.classifier.context_threshold
+
+
 def classified_mentions(
     nlp: Language, doc: Doc, ctx, score: float | None, article_scores: Sequence[float | None] = ()
 ) -> list:

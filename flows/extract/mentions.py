@@ -19,10 +19,12 @@ from flows.extract.agency import (
     UNKNOWN,
     PoliceFinder,
     act_is_clause,
+    done_with_police_weapon,
     has_parse,
     police_only_speak,
     police_right_before,
     police_role,
+    shot_at,
     undergoes,
 )
 from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
@@ -104,6 +106,10 @@ LIST_CATEGORY = {
 _VIGIL = re.compile(
     r"\b(?:vigil|protest|demonstration)\s+for\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)|\b(?:her|his|their)\s+vigil\b"
 )
+_DEATH_WORD = re.compile(
+    r"\b(?:kill\w*|dead|died|dies|dying|death|deaths|fatal\w*|murder\w*|life-threatening)\b",
+    re.IGNORECASE,
+)
 _SPECIAL_MEASURES = re.compile(r"\bspecial measures\b", re.IGNORECASE)
 _OPERATION = re.compile(r"\bOperation\s+[A-Z][a-z]+\b")
 
@@ -121,10 +127,14 @@ class SentenceContext:
     known_officers: set[str] = field(default_factory=set)
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
     oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
+    # ... and this sentence's window itself reads as that police case (classifier.case_window)
+    case_window: bool = False
     encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
     officer_words: set[str] = field(
         default_factory=set
     )  # officers named shortly before (agency only)
+    protest: bool = False  # a protest named in the sentence or its paragraph (encounter window)
+    military: bool = False  # soldiers named in the sentence or its paragraph (encounter window)
 
 
 OVERSIGHT = re.compile(
@@ -195,6 +205,19 @@ def encounter_sentence(text: str) -> bool:
     )
 
 
+def encounter_around(text: str, start: int, end: int) -> bool:
+    """The sentence of a killing at [start, end) shows police acting on the person, before or after
+    the act ("was shot and killed when he failed to comply with officers' orders")."""
+    if encounter_sentence(text[:start]):
+        return True
+    _, cues = encounter_cues()
+    return (
+        bool(police_regex().search(text))
+        and bool(cues["encounter_after"].search(text[end:]))
+        and not cues["not_police"].search(text)
+    )
+
+
 def _officer_name(ctx: SentenceContext):
     def check(name: str) -> bool:
         key = normalise_name(name)
@@ -217,9 +240,11 @@ def _agent_by_parse(
     if role == OTHER and undergoes(span) and ctx.encounter_before:
         return True  # "Gunfire was exchanged again, Miller died" after police confronted him
     s, e = span.start_char, span.end_char
+    if role == NO_AGENT and _weapon_used(span.id_, ctx):
+        return True  # "protesters ... are pepper sprayed" after police charged them
     if role == NO_AGENT:
         return (
-            (ctx.encounter_before or encounter_sentence(text[:s]))
+            (ctx.encounter_before or encounter_around(text, s, e))
             and _rule(span.id_).get("category") == "death_following_police_contact"
             and passive_killing_after_encounter(text, s, e)
         )
@@ -242,6 +267,15 @@ def _agent_by_parse(
     return _agent_by_words(span, text, ctx)
 
 
+def _weapon_used(rule_id: str, ctx: SentenceContext) -> bool:
+    """A police weapon used on someone with nobody named as its user ('he was tasered', 'they are
+    pepper sprayed'): police's, after police were shown acting on someone earlier in the paragraph, or
+    at a protest with police named in the sentence or next to it."""
+    return bool(_rule(rule_id).get("police_weapon")) and (
+        ctx.encounter_before or (ctx.protest and (ctx.police_near or police_tie(ctx.text)))
+    )
+
+
 def _agent_by_words(span, text: str, ctx: SentenceContext) -> bool:
     """Word-level decision (the blank pipeline, and the parse's UNKNOWN): a police word just before the
     act or 'by police' after it; 'They ...' right after a police sentence; a passive killing after
@@ -251,7 +285,7 @@ def _agent_by_words(span, text: str, ctx: SentenceContext) -> bool:
         agent_ok(text, s, e, rule)
         or bool(ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
         or (
-            (ctx.encounter_before or encounter_sentence(text[:s]))
+            (ctx.encounter_before or encounter_around(text, s, e))
             and _rule(rule).get("category") == "death_following_police_contact"
             and passive_killing_after_encounter(text, s, e)
         )
@@ -269,6 +303,10 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             doc,
             _officer_name(ctx),
             ctx.police_prev and not ctx.open_incident,
+            # a police-only weapon used on someone stands for police at a protest, or where police
+            # were shown acting on someone earlier in the paragraph
+            weapons=ctx.encounter_before or (ctx.protest and not ctx.military),
+            lone_weapons=not ctx.military,
         )
         if parsed
         else None
@@ -278,6 +316,9 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         rule = span.id_
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
+        # in a case summary an oversight-only event word counts whoever its subject is, unless
+        # police are the ones harmed ("the man collided with a wall" after police followed him)
+        oversight_event = ctx.case_window and _rule(rule).get("strength") == "oversight"
         role = (
             police_role(span, finder=finder, charged=bool(_rule(rule).get("passive_ok")))
             if finder is not None
@@ -299,18 +340,43 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             or role == AGENT  # the parse's police doer ('They deployed a Taser', after police)
             # a police weapon used on someone ('he ... was tasered') after police were shown
             # acting on them earlier in the paragraph
-            or (role == NO_AGENT and ctx.encounter_before and _rule(rule).get("police_weapon"))
+            or (role == NO_AGENT and _weapon_used(rule, ctx))
+            # "He discharges pepper spray": a pronoun right after a sentence naming police
+            or (
+                role == UNKNOWN
+                and ctx.police_prev
+                and bool(_PRONOUN_SUBJECT.match(text))
+                and _weapon_used(rule, ctx)
+            )
+            # an oversight body's case summary tells one police contact: its event words
+            # ('Detainee collapsed', 'The rider was declared dead') take police from a neighbour
+            or (oversight_event and ctx.police_near)
         ):
             continue
         elif (
             parsed
-            and (role == PATIENT or (role == OTHER and not undergoes(span)))
-            and act_is_clause(span)
+            and (role == PATIENT or (role == OTHER and not undergoes(span) and not oversight_event))
+            and (act_is_clause(span) or (role == PATIENT and _rule(rule).get("police_weapon")))
         ):
-            continue  # "an officer was tasered", "a man punched the officer"
+            # "an officer was tasered", "a man punched the officer", "an officer was hit by a
+            # rubber bullet"
+            continue
         if _rule(rule).get("needs_finding") and not _FINDING.search(text):
             continue
-        hits.append((s, e, span.label_, span.kb_id_))
+        if _rule(rule).get("needs_protest") and not ctx.protest:
+            continue  # "knocked the camera out of her hands" is press policing only at a protest
+        label = span.label_
+        if label == "death_following_police_contact" and parsed and done_with_police_weapon(span):
+            label = "excessive_force"  # "shot with rubber bullets": hurt, not killed
+        elif (
+            label == "death_following_police_contact"
+            and parsed
+            and ctx.protest
+            and shot_at(span)
+            and not _DEATH_WORD.search(text)
+        ):
+            label = "excessive_force"  # "police shoot at the protesters": fired on, nobody killed
+        hits.append((s, e, label, span.kb_id_))
     hits = [
         h
         for h in hits

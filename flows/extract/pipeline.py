@@ -15,6 +15,7 @@ from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
 from flows.extract.classifier import COMPONENT as CLASSIFIER
 from flows.extract.classifier import (
+    case_window,
     classified_mentions,
     oversight_context,
     score_windows,
@@ -191,12 +192,50 @@ def _police_earlier(text: str, spans, police: set[int], j: int, window: int) -> 
     return any(k in police for k in same_paragraph_back(text, spans, j, window))
 
 
+_THEY = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
+
+
+def _police_before(text: str, spans, police: set[int], j: int) -> bool:
+    """The previous sentence names police, or keeps saying 'they' back to one that does in the same
+    paragraph ("Officers tried to pull him over. He led them on a chase. ... they shot him")."""
+    if (j - 1) in police:
+        return True
+    for k in same_paragraph_back(text, spans, j, CARRY_WINDOW):
+        if k in police:
+            return True
+        if not _THEY.search(text[spans[k][0] : spans[k][1]]):
+            return False
+    return False
+
+
 def _encounter_before(text: str, spans, police: set[int], j: int) -> bool:
     """Police shown acting on someone in the sentences before j in the same paragraph."""
     window, _ = encounter_cues()
     return any(
         k in police and encounter_sentence(text[spans[k][0] : spans[k][1]])
         for k in same_paragraph_back(text, spans, j, window)
+    )
+
+
+def _weapon_sentences(text: str, spans, misconduct: set[int], key: str) -> set[int]:
+    """Misconduct sentences naming a police-only weapon (`police_weapon`: 'rubber bullets', 'tear
+    gas') or one others carry too (`protest_weapon`: 'batons', 'pepper spray')."""
+    _, cues = encounter_cues()
+    return {j for j in misconduct if cues[key].search(text, *spans[j])}
+
+
+def _cue_near(text: str, spans, j: int, key: str) -> bool:
+    """An `encounter_cues` cue (a protest, soldiers) in sentence j or within the encounter window
+    around it, in its paragraph."""
+    window, cues = encounter_cues()
+    after = []
+    for k in range(j + 1, min(len(spans), j + 1 + window)):
+        if "\n\n" in text[spans[k - 1][1] : spans[k][0]]:
+            break
+        after.append(k)
+    return any(
+        cues[key].search(text, *spans[k])
+        for k in (j, *same_paragraph_back(text, spans, j, window), *after)
     )
 
 
@@ -238,11 +277,19 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
         spans = _outside(split_sentences(text), article.boilerplate)
         police, misconduct = sentence_hits(text, spans) if text else (set(), set())
         candidates = []
-        if police:
+        weapons = _weapon_sentences(text, spans, misconduct, "police_weapon")
+        carried = _weapon_sentences(text, spans, misconduct, "protest_weapon")
+        if police or weapons or carried:
             window, _ = encounter_cues()
             for j in sorted(misconduct):
                 near = (j - 1) in police or (j + 1) in police
-                if j in police or near or _police_earlier(text, spans, police, j, window):
+                if (
+                    j in police
+                    or near
+                    or _police_earlier(text, spans, police, j, window)
+                    or (j in weapons | carried and _cue_near(text, spans, j, "protest"))
+                    or (j in weapons and not _cue_near(text, spans, j, "military"))
+                ):
                     candidates.append((j, near))
         plans.append((article, spans, police, candidates))
         for j, near in candidates:
@@ -275,37 +322,58 @@ def _article_extraction(
     officer_words = _officer_words(article.text, spans, candidates) if candidates else set()
     # an undated text resolves a year-less date in the year it last named (`year_reference`)
     years = stated_years(article.text) if source == "inferred" and candidates else []
-    last_mention_sentence = -10
-    sentence_of: list[int] = []
     article_scores = [next(scores) for _ in candidates]
-    oversight = bool(candidates) and oversight_context(
-        nlp, article_scores, bool(OVERSIGHT.search(article.text))
-    )
-    for (j, near), score in zip(candidates, article_scores, strict=True):
-        doc = next(processed)
-        s, e = spans[j]
-        ctx = SentenceContext(
-            article_id=article.article_id,
-            start=s,
-            text=article.text[s:e],
-            police_near=near,
-            police_prev=(j - 1) in police,
-            oversight=oversight,
-            open_incident=last_mention_sentence == j - 1,
-            reference=year_reference(years, s, resolve_ref),
-            from_metadata=source == "metadata",
-            known_officers=officers,
-            officer_words=officer_words,
-            full_names=full_names,
-            encounter_before=_encounter_before(article.text, spans, police, j),
-        )
-        found = classified_mentions(nlp, doc, ctx, score, article_scores)
-        if found and NER_PIPE in nlp.pipe_names:
-            found = classified_mentions(nlp, _with_entities(nlp, doc), ctx, score, article_scores)
-        if found:
-            last_mention_sentence = j
-            ext.mentions.extend(found)
-            sentence_of += [j] * len(found)
+    items = [
+        (j, near, next(processed), score)
+        for (j, near), score in zip(candidates, article_scores, strict=True)
+    ]
+    named = bool(candidates) and bool(OVERSIGHT.search(article.text))
+    oversight = bool(candidates) and oversight_context(nlp, article_scores, named)
+
+    def sentence_mentions(case: bool) -> tuple[list, list[int]]:
+        """Mentions of the candidate sentences and the sentence of each; with `case`, an
+        oversight body's case summary lets its event words take police from a neighbour."""
+        mentions: list = []
+        sentence_of: list[int] = []
+        last_mention_sentence = -10
+        for j, near, doc, score in items:
+            s, e = spans[j]
+            ctx = SentenceContext(
+                article_id=article.article_id,
+                start=s,
+                text=article.text[s:e],
+                police_near=near,
+                police_prev=_police_before(article.text, spans, police, j),
+                oversight=oversight,
+                case_window=case and case_window(nlp, score, named),
+                open_incident=last_mention_sentence == j - 1,
+                reference=year_reference(years, s, resolve_ref),
+                from_metadata=source == "metadata",
+                known_officers=officers,
+                officer_words=officer_words,
+                full_names=full_names,
+                encounter_before=_encounter_before(article.text, spans, police, j),
+                protest=_cue_near(article.text, spans, j, "protest"),
+                military=_cue_near(article.text, spans, j, "military"),
+            )
+            found = classified_mentions(nlp, doc, ctx, score, article_scores)
+            if found and NER_PIPE in nlp.pipe_names:
+                found = classified_mentions(
+                    nlp, _with_entities(nlp, doc), ctx, score, article_scores
+                )
+            if found:
+                last_mention_sentence = j
+                mentions.extend(found)
+                sentence_of += [j] * len(found)
+        return mentions, sentence_of
+
+    found, sentence_of = sentence_mentions(case=False)
+    if not found and named:
+        # only a summary that shows no police act of its own falls back on its event words
+        # ('the rider was declared dead' after officers followed him): where police acts are
+        # reported, those words would split the one case into several incidents
+        found, sentence_of = sentence_mentions(case=True)
+    ext.mentions.extend(found)
     _fill_article_force(article.text, ext.mentions, bool(police))
     _carry_subjects(article.text, spans, sentence_of, ext.mentions, officers)
     back = back_reference_continuations(article.text, spans, sentence_of, ext.mentions)
