@@ -8,7 +8,9 @@ neighbours: flows/extract/classifier.py `window_text`), labelled from
   Daily Mail articles labelled `police_not_misconduct` or `no_police`, are negative;
 - distant labels: candidate sentences of IOPC, Mapping Police Violence and 2020PB documents
   without hand annotation are positive; candidate sentences (and sentences naming the police)
-  of BBC ordinary news are negative.
+  of BBC ordinary news are negative;
+- invented news written for the project (tests/gold/invented, flows/evaluation/invented.py):
+  police news that is not misconduct negative, misconduct news by its evidence offsets.
 
 Only documents of the `train` split (flows/evaluation/devgold.py `split_of`) are trained on;
 `dev` selects the model and the thresholds; `test` is never read here. Training uses spaCy's
@@ -35,6 +37,7 @@ import spacy
 from spacy.tokens import DocBin
 
 from flows.evaluation.devgold import load_devgold, read_devdata, split_of
+from flows.evaluation.invented import INVENTED_PATH, load_invented
 from flows.extract.classifier import (
     CONFIG_PATH,
     LABELS,
@@ -171,7 +174,37 @@ def _bbc_examples(devdata: Path, split: str) -> Iterator[Example]:
         yield from _other_sentences(doc_id, text, "bbc_other")
 
 
-def build_examples(devdata: Path, gold_dir: Path, split: str) -> list[Example]:
+def _invented_examples(path: Path | None, split: str) -> Iterator[Example]:
+    """The invented news of one split (flows/evaluation/invented.py): candidate windows of
+    police news that is not misconduct, and sentences naming police, negative; of misconduct
+    news, the evidence sentences positive and its other candidate windows negative."""
+    if path is None or not path.exists():
+        return
+    for doc in load_invented(path):
+        if doc.split != split:
+            continue
+        if doc.label == "misconduct":
+            spans, cands, _ = candidate_sentences(doc.text)
+            positive = {
+                j for j, sp in enumerate(spans) if any(_overlaps(sp, ev) for ev in doc.evidence)
+            }
+            for j in sorted(positive):
+                yield Example(
+                    window_text(doc.text, spans, j), True, "invented_evidence", doc.doc_id
+                )
+            for j in cands:
+                if j not in positive:
+                    yield Example(
+                        window_text(doc.text, spans, j), False, "invented_other", doc.doc_id
+                    )
+        else:
+            yield from _all_candidates(doc.doc_id, doc.text, False, "invented_pnm")
+            yield from _police_sentences(doc.doc_id, doc.text, "invented_pnm_police")
+
+
+def build_examples(
+    devdata: Path, gold_dir: Path, split: str, invented: Path | None = INVENTED_PATH
+) -> list[Example]:
     """Labelled windows of the documents of one split."""
     if split == "test":
         raise ValueError("the classifier never trains or tunes on the test split")
@@ -194,6 +227,7 @@ def build_examples(devdata: Path, gold_dir: Path, split: str) -> list[Example]:
             distant = random.Random(f"{source}:{split}").sample(distant, DISTANT_CAP)
         out += distant
     out += _bbc_examples(devdata, split)
+    out += _invented_examples(invented, split)
     # one window may come from two sentences of one document: keep the first label seen
     seen: set[tuple[str, str]] = set()
     unique = []
@@ -389,7 +423,9 @@ A spaCy `textcat` (bag of words and word pairs, exclusive classes), CPU only.
   dev documents; the test split is never read by training.
 - Labels: gold evidence sentences positive, other candidate sentences of annotated documents and
   of Daily Mail articles labelled `police_not_misconduct` / `no_police` negative (hand labels);
-  IOPC / MPV / 2020PB candidate sentences positive and BBC sentences negative (distant labels).
+  IOPC / MPV / 2020PB candidate sentences positive and BBC sentences negative (distant labels);
+  invented news written for the project (`tests/gold/invented`): police news that is not
+  misconduct negative, misconduct news positive on its evidence sentences.
 - Thresholds, and how extraction uses the score (`flows/extract/classifier.py`): by default the rules and the
   parse decide and each evidence row carries the score; an article whose best window reaches
   **{card["context_threshold"]}** reads as a report of a police case, in which a death or injury
