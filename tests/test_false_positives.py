@@ -52,6 +52,23 @@ def test_crime_report_reading_like_a_police_case_lends_no_police_to_its_events(n
     assert ext.mentions == [], [m.quote for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # the rule word is a surname or part of a place's name
+        ("Officers cleared the square, Inspector Ann Kettle said of the protest.", False),
+        ("Police said the march ended at the Kicking Donkey pub without trouble.", False),
+        # the same word as the word: police kettled the marchers
+        ("Police kettled the protesters in the square for six hours.", True),
+    ],
+)
+def test_a_rule_word_inside_a_name_is_not_the_act(nlp, text, yields):
+    """flows/extract/mentions.py inside_a_name."""
+
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.rule_id for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

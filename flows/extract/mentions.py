@@ -292,6 +292,20 @@ def _agent_by_words(span, text: str, ctx: SentenceContext) -> bool:
     )
 
 
+def inside_a_name(span) -> bool:
+    """The rule's word is written as part of a name, not as the word ("Inspector Jo Kettle",
+    "the Kicking Horse Inn"): capitalised after a capitalised word in running text (not at the
+    sentence's start, not in a headline written in title case)."""
+    tok = span[0]
+    if not tok.is_title or tok.i == 0:
+        return False
+    before = tok.nbor(-1)
+    if not (before.is_title or (before.is_upper and len(before) == 1)):
+        return False
+    words = [t for t in tok.doc if t.is_alpha and len(t) > 3]
+    return sum(t.is_title for t in words) <= len(words) / 2
+
+
 def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
@@ -314,6 +328,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     hits = []
     for span in doc.spans.get("misconduct", []):
         rule = span.id_
+        if inside_a_name(span):
+            continue
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless
