@@ -69,6 +69,30 @@ def test_a_rule_word_inside_a_name_is_not_the_act(nlp, text, yields):
     assert bool(ext.mentions) is yields, [m.rule_id for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # 'he' is the man the officers arrested: no officer is named before
+        (
+            "A man stole a van at knifepoint in the town on Monday.\n\nOfficers arrested the "
+            "31-year-old man in a car park later that day.\n\nHe has been charged with robbery "
+            "and remanded in custody.\n\nDetective Sergeant Jane Cole thanked the public.",
+            False,
+        ),
+        # an officer named before: 'he' may be the officer
+        (
+            "PC Mark Dunmore was filmed striking a handcuffed teenager.\n\nThe force referred "
+            "the footage to prosecutors after police officers reviewed it.\n\nHe has been "
+            "charged with assault and will appear in court next month.",
+            True,
+        ),
+    ],
+)
+def test_he_was_charged_after_a_police_sentence_needs_an_officer_named_before(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

@@ -262,8 +262,9 @@ def _agent_by_parse(
     if finder is not None and police_only_speak(span, finder):
         return False  # "Police claim she changed her story about the theft"
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
-        # "He was charged with ...": only right after a sentence naming police and an officer
-        return ctx.police_prev and bool(ctx.known_officers)
+        # "He was charged with ...": only right after a sentence naming police, with an officer
+        # named before it (not "Officers arrested the man. He has been charged", where he is the man)
+        return ctx.police_prev and bool(ctx.officer_words)
     return _agent_by_words(span, text, ctx)
 
 
