@@ -93,6 +93,33 @@ def test_he_was_charged_after_a_police_sentence_needs_an_officer_named_before(nl
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # the crime word names what police investigate
+        ("Police have launched a murder investigation after a body was found in a park.", False),
+        ("A police dog helped officers catch a burglary suspect in a back garden.", False),
+        # the same word as the officer's act
+        ("A serving police officer has been charged with the murder of his neighbour.", True),
+        # police came to someone already hurt: the death is not theirs
+        (
+            "Police were called to Mill Lane at 9pm to reports of a man injured. Despite the "
+            "efforts of officers and paramedics, Carl Dent, 40, died at the scene.",
+            False,
+        ),
+        # police came to a disturbance and restrained the man, who died
+        (
+            "Officers were called to reports of a disturbance in the street. They restrained "
+            "the man on the ground and he died at the scene.",
+            True,
+        ),
+    ],
+)
+def test_police_investigating_or_helping_is_not_the_harm(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

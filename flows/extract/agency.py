@@ -113,6 +113,7 @@ def lexicon() -> dict[str, Any]:
         "perception_verbs",
         "verb_first_words",
         "weapons_carried_by_others",
+        "investigating_nouns",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -856,6 +857,16 @@ def shot_at(span: Span) -> bool:
 def act_is_clause(span: Span) -> bool:
     """The act of the match is a verb (a clause), not a noun (the doc must be parsed)."""
     return _is_clause(act_token(span))
+
+
+def investigated_crime(span: Span) -> bool:
+    """The crime word only names what police investigate: a modifier of an investigating noun
+    ('a murder investigation', 'a burglary suspect'), not the act itself ('a murder charge')."""
+    tok = span[0]
+    return (
+        tok.dep_ in ("compound", "amod", "nmod")
+        and tok.head.lower_ in lexicon()["investigating_nouns"]
+    )
 
 
 def has_parse(doc: Doc) -> bool:

@@ -21,6 +21,7 @@ from flows.extract.agency import (
     act_is_clause,
     done_with_police_weapon,
     has_parse,
+    investigated_crime,
     police_only_speak,
     police_right_before,
     police_role,
@@ -331,6 +332,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         rule = span.id_
         if inside_a_name(span):
             continue
+        if parsed and span.label_ == "criminal_offence_by_officer" and investigated_crime(span):
+            continue  # "Police have launched a murder investigation"
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless
