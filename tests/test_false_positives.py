@@ -120,6 +120,30 @@ def test_police_investigating_or_helping_is_not_the_harm(nlp, text, yields):
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # what a fall did is no act on anyone
+        (
+            "A constable was knocked over by the car and fell to the ground, hitting his head.",
+            False,
+        ),
+        # an officer's act right beside a fall
+        ("The officer pushed the woman and she fell to the ground, hitting her head.", True),
+        # 'he' attacked police, so 'he' was jailed as their attacker
+        (
+            "PC Sara Lind was bitten while arresting a man in the town centre.\n\nOfficers "
+            "arrested the man at the scene.\n\nHe admitted assaulting an emergency worker and "
+            "was jailed for 20 weeks.",
+            False,
+        ),
+    ],
+)
+def test_a_fall_or_an_attack_on_police_is_not_police_harm(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

@@ -114,6 +114,7 @@ def lexicon() -> dict[str, Any]:
         "verb_first_words",
         "weapons_carried_by_others",
         "investigating_nouns",
+        "fall_verbs",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -867,6 +868,13 @@ def investigated_crime(span: Span) -> bool:
         tok.dep_ in ("compound", "amod", "nmod")
         and tok.head.lower_ in lexicon()["investigating_nouns"]
     )
+
+
+def fall_consequence(span: Span) -> bool:
+    """The act is what a fall did: an -ing clause under a verb of falling ('fell to the ground,
+    hitting his head')."""
+    tok = span[0]
+    return tok.dep_ == "advcl" and tok.head.lower_ in lexicon()["fall_verbs"]
 
 
 def has_parse(doc: Doc) -> bool:

@@ -20,6 +20,7 @@ from flows.extract.agency import (
     PoliceFinder,
     act_is_clause,
     done_with_police_weapon,
+    fall_consequence,
     has_parse,
     investigated_crime,
     police_only_speak,
@@ -265,7 +266,12 @@ def _agent_by_parse(
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
         # "He was charged with ...": only right after a sentence naming police, with an officer
         # named before it (not "Officers arrested the man. He has been charged", where he is the man)
-        return ctx.police_prev and bool(ctx.officer_words)
+        return (
+            ctx.police_prev
+            and bool(ctx.officer_words)
+            # "He admitted assaulting an emergency worker and was jailed": he attacked police
+            and not encounter_cues()[1]["against_police"].search(text)
+        )
     return _agent_by_words(span, text, ctx)
 
 
@@ -334,6 +340,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             continue
         if parsed and span.label_ == "criminal_offence_by_officer" and investigated_crime(span):
             continue  # "Police have launched a murder investigation"
+        if parsed and fall_consequence(span):
+            continue  # "The officer fell to the ground, hitting his head"
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless

@@ -135,7 +135,8 @@ def continuation_cues() -> tuple[re.Pattern, int]:
 @cache
 def encounter_cues() -> tuple[int, dict[str, re.Pattern]]:
     """(window in sentences, {'encounter' | 'encounter_after' | 'passive_killing' | 'not_police' |
-    'protest' | 'police_weapon' | 'protest_weapon' | 'military': regex}) of encounter_cues.v1."""
+    'protest' | 'police_weapon' | 'protest_weapon' | 'military' | 'against_police': regex}) of
+    encounter_cues.v1."""
     data = yaml.safe_load((PATTERNS / "encounter_cues.v1.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("name") != "encounter_cues.v1":
         raise RuleFileError("encounter_cues.v1.yaml: expected a mapping named encounter_cues.v1")
@@ -152,6 +153,7 @@ def encounter_cues() -> tuple[int, dict[str, re.Pattern]]:
         "police_weapon",
         "protest_weapon",
         "military",
+        "against_police",
     ):
         regexes = data.get(key)
         if not regexes or not all(isinstance(r, str) and r for r in regexes):
