@@ -412,3 +412,30 @@ def test_police_before_follows_they_back_to_police(text, expected):
     spans = split_sentences(text)
     police, _ = sentence_hits(text, spans)
     assert _police_before(text, spans, police, len(spans) - 1) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an active verb the parse hung loosely ('dep') from a passive clause takes its subject
+        "Deputy Carla Moss stopped the truck on the highway. Moss was struck by the door as it "
+        "swung open, then shot the driver.",
+        # a death owned by 'his' after officers were shown struggling with him
+        "Officers were called to reports of a man shouting in the road. Two officers held the man "
+        "down and struggled with him for several minutes. His death was later ruled a homicide.",
+    ],
+)
+def test_police_act_read_through_a_loose_parse_or_a_pronoun(nlp, text):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert any("death_following_police_contact" in m.categories for m in ext.mentions), [
+        m.quote for m in ext.mentions
+    ]
+
+
+def test_his_death_without_police_acting_is_no_incident(nlp):
+    text = (
+        "Police were called to a flat where a man had been found collapsed. His death is not "
+        "being treated as suspicious, officers said."
+    )
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert ext.mentions == [], [m.quote for m in ext.mentions]

@@ -332,6 +332,7 @@ def _participle(tok: Token) -> bool:
 def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     """(subject, passive) of `verb`, inherited through conj / xcomp / relative clauses / acl."""
     seen = 0
+    active = False  # climbed from an active verb with an object: an inherited subject is its doer
     while seen < 6:
         seen += 1
         subj = _child(verb, _SUBJ)
@@ -358,9 +359,14 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             return compounds[-1], False
         psubj = _child(verb, _PASS_SUBJ)
         if psubj is not None:
-            return psubj, True
+            return psubj, not active
         if verb.dep_ == "conj" and verb.head is not verb:
             verb = verb.head
+            continue
+        if verb.dep_ == "dep" and verb.head is not verb and _child(verb, ("dobj",)) is not None:
+            # "Petersen ... was dragged, then shot Wilson": an active verb with an object that the
+            # parse hung loosely from the clause before takes that clause's subject as its doer
+            verb, active = verb.head, True
             continue
         if (
             verb.dep_ == "acl"
@@ -867,6 +873,23 @@ def investigated_crime(span: Span) -> bool:
     return (
         tok.dep_ in ("compound", "amod", "nmod")
         and tok.head.lower_ in lexicon()["investigating_nouns"]
+    )
+
+
+def death_of_someone(span: Span) -> bool:
+    """The act is a death noun owned by a person pronoun ('His death was ruled an accident'): after
+    police were shown acting on someone, the death of that someone."""
+    tok = span[0]
+    poss = _child(tok, ("poss",))
+    return (
+        tok.lower_ in ("death", "deaths")
+        and poss is not None
+        and poss.lower_
+        in (
+            "his",
+            "her",
+            "their",
+        )
     )
 
 

@@ -19,6 +19,7 @@ from flows.extract.agency import (
     UNKNOWN,
     PoliceFinder,
     act_is_clause,
+    death_of_someone,
     done_with_police_weapon,
     fall_consequence,
     has_parse,
@@ -132,6 +133,8 @@ class SentenceContext:
     # ... and this sentence's window itself reads as that police case (classifier.case_window)
     case_window: bool = False
     encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
+    # ... confronting or laying hands on someone (not merely called or arriving)
+    confronted_before: bool = False
     officer_words: set[str] = field(
         default_factory=set
     )  # officers named shortly before (agency only)
@@ -241,6 +244,8 @@ def _agent_by_parse(
         return True
     if role == OTHER and undergoes(span) and ctx.encounter_before:
         return True  # "Gunfire was exchanged again, Miller died" after police confronted him
+    if role == UNKNOWN and ctx.confronted_before and death_of_someone(span):
+        return True  # "His death was deemed an accident" after officers struggled with him
     s, e = span.start_char, span.end_char
     if role == NO_AGENT and _weapon_used(span.id_, ctx):
         return True  # "protesters ... are pepper sprayed" after police charged them

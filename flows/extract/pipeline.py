@@ -217,6 +217,16 @@ def _encounter_before(text: str, spans, police: set[int], j: int) -> bool:
     )
 
 
+def _confronted_before(text: str, spans, police: set[int], j: int) -> bool:
+    """Police confronting or laying hands on someone (`encounter_after` cues: not merely arriving
+    or called) in the sentences before j in the same paragraph."""
+    window, cues = encounter_cues()
+    return any(
+        k in police and cues["encounter_after"].search(text, *spans[k])
+        for k in same_paragraph_back(text, spans, j, window)
+    )
+
+
 def _weapon_sentences(text: str, spans, misconduct: set[int], key: str) -> set[int]:
     """Misconduct sentences naming a police-only weapon (`police_weapon`: 'rubber bullets', 'tear
     gas') or one others carry too (`protest_weapon`: 'batons', 'pepper spray')."""
@@ -353,6 +363,7 @@ def _article_extraction(
                 officer_words=officer_words,
                 full_names=full_names,
                 encounter_before=_encounter_before(article.text, spans, police, j),
+                confronted_before=_confronted_before(article.text, spans, police, j),
                 protest=_cue_near(article.text, spans, j, "protest"),
                 military=_cue_near(article.text, spans, j, "military"),
             )
