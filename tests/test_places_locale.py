@@ -111,3 +111,15 @@ def test_words_of_direction_alone_are_no_region_abroad():
         assert resolve(name) is None
     assert resolve("West Virginia").country == "US"
     assert resolve("South Africa").country == "ZA"
+
+
+def test_a_town_name_the_recogniser_cut_short_is_read_whole(nlp):
+    """'Brooklyn' of 'Brooklyn Center police' is Brooklyn Center, Minnesota (not Brooklyn, New
+    York): the capitalised words after the entity are tried first."""
+    text = (
+        "When Brooklyn Center police officer Dale Rook used a Taser on the man a second time, he "
+        "fell and hit his head. He died of his injuries in hospital two days later."
+    )
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert ext.mentions
+    assert {(m.location, m.region) for m in ext.mentions} == {("Brooklyn Center", "US-MN")}

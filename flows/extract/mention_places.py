@@ -62,6 +62,8 @@ _AGENCY_AFTER = re.compile(
     r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
 )
 # a part of a town, or a road named after the town it leads to ('Nolensville Pike')
+# capitalised words right after an entity: perhaps the rest of its name
+_NAME_GOES_ON = re.compile(r" ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _PART_OF_PLACE = re.compile(
     r"\s+(?:neighbou?rhood|area|district|(?:street|road|avenue|boulevard|drive|lane|way|pike|"
     r"parkway|highway|freeway|expressway|turnpike)s?|park|estate|block)\b",
@@ -173,6 +175,17 @@ def _sentence_places(
                 place = dataclasses.replace(place, agency_home=True)
             out.append(place)
     for start, end, name, label in ents:
+        more = _NAME_GOES_ON.match(sentence, end)
+        if more is not None and label in ("GPE", "LOC"):
+            # the recogniser cut a town's name short: 'Brooklyn' of 'Brooklyn Center police' is
+            # Brooklyn Center, Minnesota, not Brooklyn, New York
+            words = more.group(1).split()
+            for n in range(len(words), 0, -1):
+                longer = f"{name} {' '.join(words[:n])}"
+                cand = resolve_place(longer, hints_regions, hints_countries)
+                if cand is not None and cand.kind == "city":
+                    name, end = longer, end + 1 + len(" ".join(words[:n]))
+                    break
         if label == "PERSON" and _body_name(name):
             label = "ORG"  # 'Manitowoc Fire' tagged as a person: the town's fire department
         if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words | lone_names:
