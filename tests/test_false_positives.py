@@ -144,6 +144,22 @@ def test_a_fall_or_an_attack_on_police_is_not_police_harm(nlp, text, yields):
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # a neck named without anyone's hands or knee on it
+        ("Detectives said the suspect has a distinctive neck tattoo of a snake.", False),
+        ("A police dog was injured in the neck while officers searched the wood.", False),
+        # a knee, an arm or a hold on someone's neck
+        ("An officer knelt on the handcuffed man's neck for several minutes.", True),
+        ("Police used a neck restraint on the teenager during the arrest.", True),
+    ],
+)
+def test_a_neck_counts_only_under_a_hold(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:
