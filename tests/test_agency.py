@@ -439,3 +439,18 @@ def test_his_death_without_police_acting_is_no_incident(nlp):
     )
     (ext,) = extract_articles([make_article(text)], nlp)
     assert ext.mentions == [], [m.quote for m in ext.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # a headline's passive: the deputies were shot
+        ("Two deputies shot in the head during an ambush outside the station.", PATIENT),
+        # an object: the officer shot someone
+        ("An officer shot the man in the chest during the struggle.", AGENT),
+    ],
+)
+def test_a_headline_passive_makes_police_the_ones_shot(nlp, text, role):
+    doc = nlp(text)
+    span = next(s for s in doc.spans["misconduct"] if s.text == "shot")
+    assert police_role(span, finder=PoliceFinder(doc)) == role

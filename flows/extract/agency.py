@@ -115,6 +115,7 @@ def lexicon() -> dict[str, Any]:
         "weapons_carried_by_others",
         "investigating_nouns",
         "fall_verbs",
+        "body_parts",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -413,6 +414,22 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+def _headline_passive(verb: Token, lex: dict[str, Any]) -> bool:
+    """A past participle with no object or auxiliary, then 'in the <part of the body>': a
+    headline's passive ("Two sheriffs shot in the face"), whose subject is the one harmed; not
+    "an officer shot the man in the chest" (an object)."""
+    if not verb.lower_.endswith(("ed", "shot", "hit", "struck")) or _has_object(verb):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "in":
+            obj = _child(c, ("pobj",))
+            if obj is not None and obj.lower_ in lex["body_parts"]:
+                return True
+    return False
+
+
 def _next_to(lead: Token, verb: Token) -> bool:
     """`lead` stands right before `verb`, or only a two-word verb's first word lies between
     ('Detroit Police pepper-spray a reporter')."""
@@ -618,6 +635,8 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         return NO_AGENT
     if subj is not None:
         head = resolve_relative(subj, lex)
+        if police.is_police(head) and _headline_passive(verb, lex):
+            return PATIENT  # "Two deputies shot in the head": a headline's passive
         if police.is_police(head):
             return AGENT
         if police.is_weapon(head):
