@@ -183,3 +183,29 @@ def test_mpv_victims_named_as_subjects(nlp, devdata):
         hit += any(any(v.split()[-1].lower() in s for s in subjects) for v in row["victim_names"])
     assert found >= 0.5 * len(rows)
     assert hit >= 0.12 * found, (hit, found)  # measured 0.15: subjects are the weakest field here
+
+
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # an investigation into an officer's conduct, however the officer is named
+        (
+            "The watchdog began an investigation into a Kent Police special constable's (SC) "
+            "conduct towards a volunteer in 2021.",
+            True,
+        ),
+        (
+            "Investigators looked into complaints about the conduct of two officers at the station.",
+            True,
+        ),
+        (
+            "The complainant alleged that the officers acted dishonestly when they closed the case.",
+            True,
+        ),
+        # police investigating someone else's conduct
+        ("Police opened an investigation into the conduct of the care home's managers.", False),
+    ],
+)
+def test_investigations_of_an_officers_conduct_are_found(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
