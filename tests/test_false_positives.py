@@ -130,6 +130,10 @@ def test_police_investigating_or_helping_is_not_the_harm(nlp, text, yields):
         ),
         # an officer's act right beside a fall
         ("The officer pushed the woman and she fell to the ground, hitting her head.", True),
+        (
+            "When an officer stunned her with a Taser, she fell and struck her head on the curb.",
+            True,
+        ),
         # 'he' attacked police, so 'he' was jailed as their attacker
         (
             "PC Sara Lind was bitten while arresting a man in the town centre.\n\nOfficers "

@@ -916,7 +916,12 @@ def fall_consequence(span: Span) -> bool:
     """The act is what a fall did: an -ing clause under a verb of falling ('fell to the ground,
     hitting his head')."""
     tok = span[0]
-    return tok.dep_ == "advcl" and tok.head.lower_ in lexicon()["fall_verbs"]
+    return (
+        tok.dep_ == "advcl"
+        and tok.lower_.endswith("ing")
+        and tok.i > tok.head.i  # not 'When an officer stunned him, he fell'
+        and tok.head.lower_ in lexicon()["fall_verbs"]
+    )
 
 
 def has_parse(doc: Doc) -> bool:
