@@ -125,15 +125,18 @@ def _officer_words(text: str, spans, candidates) -> set[str]:
 
 def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
     """Officers named in the candidate sentences (and their neighbours), and surname / first name
-    -> full name (when unique)."""
+    -> full name (when unique) of the people named anywhere in the article: a story names the
+    man who died in full once ('George Floyd') and by his surname in the sentence of the act."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
-    chosen = sorted({k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)})
-    people = [p for k in chosen for p in find_people(text[spans[k][0] : spans[k][1]])]
-    speakers = {normalise_name(n) for _, _, n, role in people if role == "commentator"}
-    for _, _, name, role in people:
+    chosen = {k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)}
+    by_sentence = [
+        (k, p) for k in range(len(spans)) for p in find_people(text[spans[k][0] : spans[k][1]])
+    ]
+    speakers = {normalise_name(p[2]) for _, p in by_sentence if p[3] == "commentator"}
+    for k, (_, _, name, role) in by_sentence:
         full = normalise_name(name)
-        if role == "officer":
+        if role == "officer" and k in chosen:
             officers.add(full)
         words = full.split()
         if (
