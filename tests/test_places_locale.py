@@ -123,3 +123,24 @@ def test_a_town_name_the_recogniser_cut_short_is_read_whole(nlp):
     (ext,) = extract_articles([make_article(text)], nlp)
     assert ext.mentions
     assert {(m.location, m.region) for m in ext.mentions} == {("Brooklyn Center", "US-MN")}
+
+
+def test_a_long_story_lends_its_region_to_no_incident_told_in_passing(nlp):
+    """A long story about a shooting in one state that recalls a death elsewhere says nothing of
+    where that death was: the passing mention gets no region from the story's other sentences."""
+    story = [
+        "Two men were wounded in a shooting outside a bar in Baton Rouge, Louisiana on Friday.",
+        "Detectives said the gunman fled on foot and was still being sought on Saturday.",
+    ]
+    story += [
+        f"Witness number {n} told reporters the street had been busy when the shots rang out."
+        for n in range(1, 30)  # a long article (more than 25 sentences)
+    ]
+    story.append(
+        "Marchers later walked past the bar carrying placards about Dawit Mersha, who died after "
+        "officers knelt on his neck last year."
+    )
+    (ext,) = extract_articles([make_article("\n\n".join(story))], nlp)
+    passing = [m for m in ext.mentions if "Mersha" in m.quote]
+    assert passing
+    assert all(m.region is None for m in passing), [(m.region, m.quote) for m in passing]

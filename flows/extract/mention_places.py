@@ -362,9 +362,15 @@ def place_mentions(text, spans, mentions, index, ents, short: bool, description:
         if not own and not short:
             # in a long article the location is a place the mention's own sentences name (linking
             # joins keyless mentions naming one place); a short single-story document names its
-            # place once, in its opening sentences
+            # place once, in its opening sentences. Nor is the region another sentence's: a
+            # story about a shooting in Louisiana that recalls George Floyd's death says nothing
+            # of where he died; only the mention's own agencies do
             city = None
-        if region is None and country:
+            _, agency_country, region = pick_place(
+                agency_places(m.police_forces, regions, countries), forces
+            )
+            country = agency_country or country
+        elif region is None and country:
             known = {r for r in regions if r.startswith(country + "-")}
             region = next(iter(known)) if len(known) == 1 else None
         if country is None:
