@@ -164,6 +164,23 @@ def test_a_neck_counts_only_under_a_hold(nlp, text, yields):
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
 
 
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # restraint as a virtue, a rule word only modifying a noun
+        ("The judge praised the restraint and professionalism of the officers involved.", False),
+        ("Officers showed great restraint during the long stand-off with the gunman.", False),
+        ("The officers used a throw line and a ladder to reach the man in the lake.", False),
+        # the same words as acts of police
+        ("The man died after officers used restraint on him in the back of a police van.", True),
+        ("Police pin protesters against a wall, shoving them with bikes.", True),
+    ],
+)
+def test_restraint_shown_or_a_word_modifying_a_noun_is_no_act(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
 def test_bbc_news_yields_at_most_the_floor(nlp, devdata):
     paths = sorted((devdata / "bbc_dev").glob("*/*.txt"))
     if not paths:

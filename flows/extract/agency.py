@@ -116,6 +116,7 @@ def lexicon() -> dict[str, Any]:
         "investigating_nouns",
         "fall_verbs",
         "body_parts",
+        "virtue_verbs",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -910,6 +911,31 @@ def death_of_someone(span: Span) -> bool:
             "their",
         )
     )
+
+
+def restraint_as_virtue(span: Span) -> bool:
+    """'restraint' as a virtue shown, not a hold used: the object of a verb of showing or praising
+    ('officers showed great restraint', 'praised the restraint of the officers'), or the manner
+    of an act ('acted with restraint')."""
+    tok = span[0]
+    if tok.lower_ != "restraint":
+        return False
+    lex = lexicon()
+    if tok.dep_ == "dobj" and tok.head.lower_ in lex["virtue_verbs"]:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "with"):
+        gov = tok.head.head
+        return gov.lower_ in lex["virtue_verbs"] or (gov.dep_ == "ROOT" and gov.lower_ == "acted")
+    return False
+
+
+def modifier_not_act(span: Span) -> bool:
+    """The matched word only modifies a noun ('a throw line', 'a punch bag'): no act. Not after a
+    police noun, where it is a verb the parse misread ('Police pin protesters against a wall')."""
+    tok = span[0]
+    if len(span) != 1 or tok.dep_ != "compound":
+        return False
+    return tok.i == 0 or tok.nbor(-1).lower_ not in lexicon()["police_nouns"]
 
 
 def fall_consequence(span: Span) -> bool:

@@ -24,9 +24,11 @@ from flows.extract.agency import (
     fall_consequence,
     has_parse,
     investigated_crime,
+    modifier_not_act,
     police_only_speak,
     police_right_before,
     police_role,
+    restraint_as_virtue,
     shot_at,
     undergoes,
 )
@@ -347,6 +349,15 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             continue  # "Police have launched a murder investigation"
         if parsed and fall_consequence(span):
             continue  # "The officer fell to the ground, hitting his head"
+        if parsed and restraint_as_virtue(span):
+            continue  # "Officers showed great restraint"
+        if (
+            parsed
+            and span.label_ == "excessive_force"
+            and _requires_agent(rule)
+            and modifier_not_act(span)
+        ):
+            continue  # "The officers used a throw line"
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless
