@@ -117,6 +117,7 @@ def lexicon() -> dict[str, Any]:
         "fall_verbs",
         "body_parts",
         "virtue_verbs",
+        "entry_nouns",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -926,6 +927,23 @@ def restraint_as_virtue(span: Span) -> bool:
     if tok.dep_ == "pobj" and tok.head.lower_ in ("for", "with"):
         gov = tok.head.head
         return gov.lower_ in lex["virtue_verbs"] or (gov.dep_ == "ROOT" and gov.lower_ == "acted")
+    return False
+
+
+def done_to_a_door(span: Span) -> bool:
+    """The force verb's object is a door, a window or a gate ('kicked down the front door',
+    'kicked in the door'): entry, not force on a person."""
+    tok = span[0]
+    if not _is_clause(tok):
+        return False
+    entry = lexicon()["entry_nouns"]
+    obj = _child(tok, ("dobj",))
+    if obj is not None:
+        return obj.lower_ in entry
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "down", "through"):
+            pobj = _child(c, ("pobj",))
+            return pobj is not None and pobj.lower_ in entry
     return False
 
 

@@ -20,6 +20,7 @@ from flows.extract.agency import (
     PoliceFinder,
     act_is_clause,
     death_of_someone,
+    done_to_a_door,
     done_with_police_weapon,
     fall_consequence,
     has_parse,
@@ -358,6 +359,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             and modifier_not_act(span)
         ):
             continue  # "The officers used a throw line"
+        if parsed and span.label_ == "excessive_force" and done_to_a_door(span):
+            continue  # "He had kicked down the front door"
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless
