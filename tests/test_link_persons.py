@@ -251,3 +251,25 @@ def test_a_telling_whose_act_names_police_only_by_pronoun_or_taser_links(nlp, ca
     assert all(x.mentions for x in found)
     incidents, _ = link_mentions(found)
     assert len(incidents) == 1
+
+
+@pytest.mark.parametrize(
+    ("town", "one"),
+    [
+        ("Crystal", True),  # the scene named by one writer is the town whose police the other names
+        ("Robbinsdale", False),  # another town and its police that day: two deaths
+    ],
+)
+def test_a_town_and_its_police_department_are_one_place(town, one):
+    """As two writers told one Minnesota death: one names the scene (New Hope) and the Crystal
+    police; the other names Crystal as the place and the New Hope police."""
+    named = Profile.of(
+        [
+            _mention(
+                ["Ronan Kelby"], location="New Hope", police_forces=["Crystal Police Department"]
+            )
+        ]
+    )
+    agency = "New Hope Police Department" if one else f"{town} Police Department"
+    unnamed = Profile.of([_mention([], location=town, police_forces=[agency])])
+    assert same_death(named, unnamed) is one

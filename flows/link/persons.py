@@ -19,7 +19,8 @@ joins two groups when everything known about them agrees:
   agrees.
 
 When at most one of two groups names the person harmed, they join only as one death: both
-report a death after police contact (`DEATH`), at the same place (a location or an agency), dated
+report a death after police contact (`DEATH`), at the same place (a location, an agency, or the
+town of a town's police department: 'New Hope' and 'New Hope Police Department'), dated
 (the incident's day, else the publication date) within `SAME_DEATH_DAYS`. Two groups naming
 different people never join; protest force on one day in one city is many incidents and is never
 joined by this rule.
@@ -57,6 +58,9 @@ MIN_SURNAME = 3  # "Q" of "Child Q" is no surname
 # both fall in this family.
 FORCE_FAMILY = frozenset({"death_following_police_contact", "excessive_force", "protest_policing"})
 
+# the town of a town's police department ('New Hope Police Department' -> 'new hope'): a writer who
+# names the town and another who names its police name one place
+_AGENCY_HOME = re.compile(r"^(?P<town>[A-Z][\w .'-]+?) Police Department$")
 _TITLE = re.compile(r"^(?:dame|sir|lord|lady|baroness|mr|mrs|ms|miss|mx|dr|rev)\.?$", re.IGNORECASE)
 _SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.IGNORECASE)
 
@@ -107,7 +111,8 @@ class Profile:
     officer_surnames: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
-    places: set[str] = field(default_factory=set)  # locations and agencies, lower case
+    # locations, agencies and the towns of town police departments, lower case
+    places: set[str] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
     days: list[dt.date] = field(default_factory=list)  # day-precision incident dates
     reported: list[dt.date] = field(default_factory=list)
@@ -132,6 +137,11 @@ class Profile:
             p.countries |= {m.country} if m.country else set()
             p.regions |= {m.region} if m.region else set()
             p.places |= {x.lower() for x in [m.location, *m.police_forces] if x}
+            p.places |= {
+                home.group("town").lower()
+                for f in m.police_forces
+                if (home := _AGENCY_HOME.match(f)) is not None
+            }
             p.categories |= set(m.categories)
             if m.date_precision == "day" and m.date_start:
                 p.days.append(m.date_start)
