@@ -129,6 +129,8 @@ def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]
     man who died in full once ('George Floyd') and by his surname in the sentence of the act."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
+    if not candidates:
+        return officers, {}
     chosen = {k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)}
     by_sentence = [
         (k, p) for k in range(len(spans)) for p in find_people(text[spans[k][0] : spans[k][1]])
