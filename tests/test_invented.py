@@ -64,9 +64,8 @@ def test_a_broken_line_is_a_clear_error(tmp_path, rows, message):
     ("label", "bound"),
     [
         # measured when the 200 articles were committed: 2 of 23 police-news articles yield an
-        # incident (1 since restraint alone is a weak rule), 16 of 16 misconduct articles do; the
-        # bounds leave no room to get worse
-        ("police_not_misconduct", 1 / 23),
+        # incident, 16 of 16 misconduct articles do; the bounds leave no room to get worse
+        ("police_not_misconduct", 2 / 23),
         ("misconduct", 1.0),
     ],
 )
