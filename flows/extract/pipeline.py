@@ -108,33 +108,36 @@ NAME_WINDOW = (
 )
 
 
-def _officer_words(text: str, spans, candidates) -> set[str]:
+def _people_by_sentence(text: str, spans) -> list[list[tuple[int, int, str, str]]]:
+    """`find_people` of each sentence, read once for both name indexes below."""
+    return [find_people(text[s:e]) for s, e in spans]
+
+
+def _officer_words(people, candidates) -> set[str]:
     """Full names, surnames and first names of officers named up to NAME_WINDOW sentences before a
-    candidate: for the agency check only (linking keeps its own narrower name index)."""
+    candidate (`people`: `_people_by_sentence`): for the agency check only (linking keeps its own
+    narrower name index)."""
     chosen = sorted(
-        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j) if 0 <= k < len(spans)}
+        {k for j, _ in candidates for k in range(j - NAME_WINDOW, j) if 0 <= k < len(people)}
     )
     out: set[str] = set()
     for k in chosen:
-        for _, _, name, role in find_people(text[spans[k][0] : spans[k][1]]):
+        for _, _, name, role in people[k]:
             if role == "officer":
                 full = normalise_name(name)
                 out.update({full, full.split()[0], full.split()[-1]})
     return out
 
 
-def _name_index(text: str, spans, candidates) -> tuple[set[str], dict[str, str]]:
+def _name_index(people, candidates) -> tuple[set[str], dict[str, str]]:
     """Officers named in the candidate sentences (and their neighbours), and surname / first name
-    -> full name (when unique) of the people named anywhere in the article: a story names the
-    man who died in full once ('George Floyd') and by his surname in the sentence of the act."""
+    -> full name (when unique) of the people named anywhere in the article (`people`:
+    `_people_by_sentence`): a story names the man who died in full once ('George Floyd') and by
+    his surname in the sentence of the act."""
     officers: set[str] = set()
     parts: dict[str, set[str]] = {}
-    if not candidates:
-        return officers, {}
-    chosen = {k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(spans)}
-    by_sentence = [
-        (k, p) for k in range(len(spans)) for p in find_people(text[spans[k][0] : spans[k][1]])
-    ]
+    chosen = {k for j, _ in candidates for k in (j - 1, j, j + 1) if 0 <= k < len(people)}
+    by_sentence = [(k, p) for k, found in enumerate(people) for p in found]
     speakers = {normalise_name(p[2]) for _, p in by_sentence if p[3] == "commentator"}
     for k, (_, _, name, role) in by_sentence:
         full = normalise_name(name)
@@ -333,8 +336,9 @@ def _article_extraction(
         date_inference=how,
         language=article.language,
     )
-    officers, full_names = _name_index(article.text, spans, candidates)
-    officer_words = _officer_words(article.text, spans, candidates) if candidates else set()
+    people = _people_by_sentence(article.text, spans) if candidates else []
+    officers, full_names = _name_index(people, candidates)
+    officer_words = _officer_words(people, candidates)
     # an undated text resolves a year-less date in the year it last named (`year_reference`)
     years = stated_years(article.text) if source == "inferred" and candidates else []
     article_scores = [next(scores) for _ in candidates]
