@@ -322,6 +322,20 @@ def inside_a_name(span) -> bool:
     return sum(t.is_title for t in words) <= len(words) / 2
 
 
+def _no_act(span) -> bool:
+    """The parse shows the rule's word names no act of anyone (the doc must be parsed)."""
+    force = span.label_ == "excessive_force"
+    return (
+        # "Police have launched a murder investigation"
+        (span.label_ == "criminal_offence_by_officer" and investigated_crime(span))
+        or fall_consequence(span)  # "The officer fell to the ground, hitting his head"
+        or restraint_as_virtue(span)  # "Officers showed great restraint"
+        # "The officers used a throw line"
+        or (force and _requires_agent(span.id_) and modifier_not_act(span))
+        or (force and done_to_a_door(span))  # "He had kicked down the front door"
+    )
+
+
 def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     text = ctx.text
     tied = police_tie(text)
@@ -344,23 +358,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     hits = []
     for span in doc.spans.get("misconduct", []):
         rule = span.id_
-        if inside_a_name(span):
+        if inside_a_name(span) or (parsed and _no_act(span)):
             continue
-        if parsed and span.label_ == "criminal_offence_by_officer" and investigated_crime(span):
-            continue  # "Police have launched a murder investigation"
-        if parsed and fall_consequence(span):
-            continue  # "The officer fell to the ground, hitting his head"
-        if parsed and restraint_as_virtue(span):
-            continue  # "Officers showed great restraint"
-        if (
-            parsed
-            and span.label_ == "excessive_force"
-            and _requires_agent(rule)
-            and modifier_not_act(span)
-        ):
-            continue  # "The officers used a throw line"
-        if parsed and span.label_ == "excessive_force" and done_to_a_door(span):
-            continue  # "He had kicked down the front door"
         s, e = span.start_char, span.end_char
         requires = "agent" if span.kb_id_ and _requires_agent(rule) else "context"
         # in a case summary an oversight-only event word counts whoever its subject is, unless
