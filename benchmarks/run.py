@@ -92,10 +92,15 @@ def one_build(workdir: Path, processes: int, batch_size: int) -> dict:
     """Run the flow once in this (fresh) process; the summary plus peak RSS."""
     os.environ.setdefault("PREFECT_HOME", str(workdir / "prefect"))
     import flows  # noqa: F401  (offline Prefect defaults before prefect is imported)
+    from flows.runtime.prefect_api import start_local_api
 
+    # As `pmd build` does: the local Prefect API starts while the pipeline imports.
+    api = start_local_api()
     with PeakRss() as rss:
         from flows.pipeline import build_dataset
 
+        if api is not None and not api.wait():
+            raise SystemExit("the local Prefect API did not start")
         summary = build_dataset(
             raw_dir=workdir / "raw",
             dataset_dir=workdir / "dataset",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from flows.core import settings
+
+if TYPE_CHECKING:
+    from flows.runtime.prefect_api import LocalApi
 
 app = typer.Typer(
     help="Build, check and publish the police misconduct dataset.\n\nExample: pmd build",
@@ -63,6 +68,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def _api_ready(api: LocalApi | None) -> contextlib.AbstractContextManager[object]:
+    """Wait for the early local API; if it could not start, Prefect starts its own as before."""
+    if api is None or api.wait():
+        return contextlib.nullcontext()
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    typer.echo("the local Prefect API did not start; using Prefect's temporary server", err=True)
+    return temporary_settings(restore_defaults={PREFECT_API_URL})
+
+
 @app.command(epilog="Example: pmd build --processes 2")
 def build(
     raw_dir: Path = RAW,
@@ -91,6 +106,10 @@ def build(
         check_raw_dir(raw_dir.resolve())
     except RawDirError as exc:
         _fail(str(exc))
+    from flows.runtime.prefect_api import start_local_api
+
+    # The Prefect API starts on another core while the pipeline imports (see prefect_api.py).
+    api = start_local_api()
     from flows.pipeline import build_dataset
 
     flow_fn = build_dataset
@@ -104,14 +123,15 @@ def build(
 
     bar = _terminal_progress()
     try:
-        summary = flow_fn(
-            raw_dir=raw_dir.resolve(),
-            dataset_dir=dataset_dir.resolve(),
-            processes=processes or None,
-            batch_size=batch_size,
-            trained=None if trained else False,
-            cache_dir=settings.CACHE_DIR if cache else None,
-        )
+        with _api_ready(api):
+            summary = flow_fn(
+                raw_dir=raw_dir.resolve(),
+                dataset_dir=dataset_dir.resolve(),
+                processes=processes or None,
+                batch_size=batch_size,
+                trained=None if trained else False,
+                cache_dir=settings.CACHE_DIR if cache else None,
+            )
     except ReleaseInvalid as exc:
         _fail(f"the release would be invalid and was not published:\n{exc}")
     finally:
