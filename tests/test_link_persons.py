@@ -9,11 +9,20 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flows.core.model import Mention
 from flows.curate.stable_ids import assign_incident_ids
 from flows.extract import extract_articles, link_mentions
-from flows.link.persons import Profile, first_names_agree, name_parts, same_death, same_person
+from flows.link.persons import (
+    Profile,
+    _min_gap,
+    first_names_agree,
+    name_parts,
+    same_death,
+    same_person,
+)
 from tests.extract_helpers import make_article
 
 FULL = (
@@ -273,3 +282,15 @@ def test_a_town_and_its_police_department_are_one_place(town, one):
     agency = "New Hope Police Department" if one else f"{town} Police Department"
     unnamed = Profile.of([_mention([], location=town, police_forces=[agency])])
     assert same_death(named, unnamed) is one
+
+
+@given(
+    st.lists(st.dates(), max_size=12),
+    st.lists(st.dates(), max_size=12),
+)
+def test_min_gap_is_the_fewest_days_between_any_two_dates(a, b):
+    """The sorted merge gives what comparing every pair gives (it replaced that: a group
+    absorbing many tellings made the pairwise comparison quadratic in the corpus)."""
+    expected = min((abs((x - y).days) for x in a for y in b), default=None)
+    assert _min_gap(a, b) == expected
+    assert _min_gap(set(a), set(b)) == expected

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -114,8 +114,10 @@ class Profile:
     # locations, agencies and the towns of town police departments, lower case
     places: set[str] = field(default_factory=set)
     categories: set[str] = field(default_factory=set)
-    days: list[dt.date] = field(default_factory=list)  # day-precision incident dates
-    reported: list[dt.date] = field(default_factory=list)
+    # day-precision incident dates, publication dates: sets, so that a group absorbing many
+    # tellings of one day compares that day once (`_min_gap` is over the distinct dates)
+    days: set[dt.date] = field(default_factory=set)
+    reported: set[dt.date] = field(default_factory=set)
 
     @classmethod
     def of(cls, members: Sequence[Mention]) -> Profile:
@@ -144,9 +146,9 @@ class Profile:
             }
             p.categories |= set(m.categories)
             if m.date_precision == "day" and m.date_start:
-                p.days.append(m.date_start)
+                p.days.add(m.date_start)
             if m.reported:
-                p.reported.append(m.reported)
+                p.reported.add(m.reported)
         return p
 
     def absorb(self, other: Profile) -> None:
@@ -157,14 +159,25 @@ class Profile:
         self.regions |= other.regions
         self.places |= other.places
         self.categories |= other.categories
-        self.days += other.days
-        self.reported += other.reported
+        self.days |= other.days
+        self.reported |= other.reported
 
 
-def _min_gap(a: list[dt.date], b: list[dt.date]) -> int | None:
+def _min_gap(a: Collection[dt.date], b: Collection[dt.date]) -> int | None:
+    """The fewest days between a date of `a` and a date of `b` (None when either is empty):
+    one merge of the two sorted lists, not every pair."""
     if not a or not b:
         return None
-    return min(abs((x - y).days) for x in a for y in b)
+    xs, ys = sorted(a), sorted(b)
+    best, j = None, 0
+    for x in xs:
+        while j + 1 < len(ys) and ys[j + 1] <= x:
+            j += 1
+        for y in ys[j : j + 2]:
+            gap = abs((x - y).days)
+            if best is None or gap < best:
+                best = gap
+    return best
 
 
 def _same_kind(a: set[str], b: set[str]) -> bool:
@@ -265,7 +278,7 @@ def _blocks(profiles: dict[int, Profile]) -> dict[str, list[int]]:
     for root, p in profiles.items():
         keys = {f"name|{k}" for k in p.firsts}
         if DEATH in p.categories:
-            for day in set(p.days or p.reported):
+            for day in sorted(p.days or p.reported):
                 for d in (day, day + dt.timedelta(days=1)):
                     keys |= {f"death|{place}|{d.isoformat()}" for place in p.places}
         for key in keys:
