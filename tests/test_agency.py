@@ -454,3 +454,29 @@ def test_a_headline_passive_makes_police_the_ones_shot(nlp, text, role):
     doc = nlp(text)
     span = next(s for s in doc.spans["misconduct"] if s.text == "shot")
     assert police_role(span, finder=PoliceFinder(doc)) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "role"),
+    [
+        # a participle phrase between the officer and the act, which the small parser misreads
+        ("Deputy serving eviction papers shot Ramos after he raised a machete.", "shot", AGENT),
+        (
+            "A trooper chasing the stolen van fired at the driver near the bridge.",
+            "fired",
+            AGENT,
+        ),
+        ("A woman carrying a placard shot at the crowd.", "shot", OTHER),
+        # 'they' back to a plural subject of its own sentence, not to a name
+        (
+            "When deputies arrived they said Hollis fired at them, and they returned fire, "
+            "killing him.",
+            "killing",
+            AGENT,
+        ),
+        # 'they' with no antecedent in the sentence, firing at police: police are the target
+        ("They shot at the deputies from a passing car.", "shot", PATIENT),
+    ],
+)
+def test_role_read_through_a_misparsed_participle_or_they(nlp, text, word, role):
+    assert _role(nlp, text, word) == role

@@ -346,6 +346,15 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         ):
             subj = None  # "(they are) ... and pepper sprayed": the verb's first word, not a doer
         if subj is not None:
+            lead = (
+                next((c for c in subj.lefts if c.dep_ in ("npadvmod", "nsubj")), None)
+                if subj.dep_ == "csubj"
+                else None
+            )
+            if lead is not None:
+                # "Officer serving custody order shot Faine": the noun before a participle the
+                # parse read as a clausal subject is the doer
+                return lead, False
             if subj.dep_ == "csubj" and _child(subj, ("dobj",)) is not None:
                 # "Arriving deputies shot him": a participle read as a clausal subject
                 return _child(subj, ("dobj",)), False
@@ -416,6 +425,37 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+_VERB_ROOT_DEPS = frozenset(
+    ("nsubj", "nsubjpass", "csubj", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp", "attr")
+)
+
+
+def _misread_main_verb(verb: Token) -> Token | None:
+    """The subject of a main verb the parse hung inside a noun phrase, else None.
+
+    "A trooper chasing the car fired at the driver", "An officer responding to a disturbance
+    fatally fired at Jackson": the parse made the whole sentence one noun phrase (its root a noun
+    with no subject, object or auxiliary of its own) and the main verb a second reduced relative
+    inside the first one's phrase. A verb in that place that acts on something (an object, or
+    'at' / 'on' someone) and has no 'by' agent is the root noun's act."""
+    root = verb.sent.root
+    if verb.dep_ != "acl" or verb.head.i == root.i or root.i == verb.i:
+        return None
+    if any(c.dep_ in _VERB_ROOT_DEPS for c in root.children):
+        return None  # the root is a verb
+    if _by_agent(verb) is not None or any(c.dep_ in _SUBJ for c in verb.children):
+        return None
+    acts_on = _child(verb, ("dobj",)) is not None or any(
+        c.dep_ == "prep" and c.lower_ in ("at", "on") for c in verb.children
+    )
+    if not acts_on:
+        return None
+    first = next((c for c in root.children if c.dep_ in ("acl", "relcl") and c.i < verb.i), None)
+    if first is None or not first.left_edge.i <= verb.i <= first.right_edge.i:
+        return None
+    return root
+
+
 def _headline_passive(verb: Token, lex: dict[str, Any]) -> bool:
     """A past participle with no object or auxiliary, then 'in the <part of the body>': a
     headline's passive ("Two sheriffs shot in the face"), whose subject is the one harmed; not
@@ -459,6 +499,22 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
         pron, ("nsubj", "nsubjpass"), lex, lambda t: t.head in governing and singular(t)
     )
     return found or _antecedent(pron, ("nsubj", "nsubjpass"), lex, singular)
+
+
+def _plural_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
+    """The subject 'they' most likely refers to: the nearest earlier subject of the sentence
+    that can be plural ('when officers arrived, Westrich shot at them, and they returned fire':
+    the officers; a name cannot be 'they'). None for other pronouns or when there is none in the
+    pronoun's sentence."""
+    if pron.lower_ != "they":
+        return None
+
+    def plural(t: Token) -> bool:
+        return t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title)
+
+    found = _antecedent(pron, ("nsubj", "nsubjpass"), lex, plural)
+    # only within the pronoun's sentence: 'They' opening a sentence may be anyone of the last one
+    return found if found is not None and found.i >= pron.sent.start else None
 
 
 def _antecedent(
@@ -620,6 +676,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         # "grabs the protester by the back and throws them": a verb with an object is active,
         # its 'by' phrase is not a doer
         by = None
+    misread = _misread_main_verb(verb) if by is None else None
+    if misread is not None:
+        return AGENT if police.is_police(misread) else OTHER
     if by is not None:
         if police.is_police(by):
             return AGENT
@@ -646,9 +705,10 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             obj = _child(verb, ("dobj",))
             return PATIENT if obj is not None and police.is_police(obj) else AGENT
         if _pronoun(head, lex):
-            antecedent = _singular_antecedent(head, lex)
+            antecedent = _singular_antecedent(head, lex) or _plural_antecedent(head, lex)
             if antecedent is None:
-                return UNKNOWN
+                # "They shot at the deputies": whoever they are, the police were the target
+                return PATIENT if _acts_on_police(verb, police) else UNKNOWN
             return AGENT if police.is_police(antecedent) else OTHER
         return OTHER
     obj = _child(verb, ("dobj",))
@@ -678,6 +738,19 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
                     return AGENT
                 return UNKNOWN if _pronoun(resolve_relative(doer, lex), lex) else OTHER
     return UNKNOWN
+
+
+def _acts_on_police(verb: Token, police: PoliceFinder) -> bool:
+    """The verb's object, or the one it is done 'at' or 'on', is police ('shot at officers')."""
+    obj = _child(verb, ("dobj",))
+    if obj is not None and police.is_police(obj):
+        return True
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("at", "on"):
+            pobj = _child(c, ("pobj",))
+            if pobj is not None and police.is_police(pobj):
+                return True
+    return False
 
 
 def _doer_of_frame(gov: Token, police: PoliceFinder) -> str:
