@@ -326,3 +326,42 @@ def test_every_name_of_a_list_of_officers_is_an_officer(sentence, listed):
 
     roles = {name: role for _, _, name, role in find_people(sentence)}
     assert all(roles.get(n) == "officer" for n in listed), roles
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # initials after an officer's title, and a middle initial inside a name
+        ("Officer R.J. Pruitt chased Lamar Hicks into an alley.", {"R.J. Pruitt": "officer"}),
+        ("Sgt. K. Ocasio and Deputy Ann Varga were at the scene.", {"K. Ocasio": "officer"}),
+        (
+            "Deputies shot and killed Dwayne T. Okoro after the chase.",
+            {"Dwayne T. Okoro": "subject"},
+        ),
+        # a person entity the recogniser ran into a verb is no name
+        ("Pruitt fired at Hicks and wounded Lena Ruiz.", {"Lena Ruiz": "subject"}),
+    ],
+)
+def test_names_with_initials_and_their_roles(sentence, expected):
+    from flows.extract.people import find_people
+
+    # the second sentence's span stands for a recogniser's PERSON 'Pruitt fired at Hicks'
+    extra = [(0, len("Pruitt fired at Hicks"))] if sentence.startswith("Pruitt") else None
+    found = {name: role for _, _, name, role in find_people(sentence, extra)}
+    assert {n: found.get(n) for n in expected} == expected, found
+    assert not any(" fired " in n or n.startswith(("Officer", "Sgt")) for n in found), found
+
+
+def test_initials_after_a_title_or_first_name_close_no_sentence():
+    from flows.extract.sentences import split_sentences
+
+    text = (
+        "Officer R.J. Pruitt chased him. Dwayne A.J. Okoro died. "
+        "She flew to Washington, D.C. The trip was long."
+    )
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Officer R.J. Pruitt chased him.",
+        "Dwayne A.J. Okoro died.",
+        "She flew to Washington, D.C.",
+        "The trip was long.",
+    ]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 _UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_NAME = rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?{_UP}){{1,5}}"
+# a middle initial ('Marcus J. Delaney') may stand between two words of a name
+_NAME = (
+    rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?(?:[A-Z]\.[ \u00a0]+)?{_UP})"
+    r"{1,5}"
+)
 PSEUDONYM = r"(?:Child|Officer|Patient|Person|Witness|Victim|Woman|Man|Girl|Boy|Pupil|Student|Colleague|Mr|Ms|Mrs|Miss|PC|Sergeant|Detainee|Complainant|Individual)\s+[A-Z](?![\w’'])"
 _HONORIFIC = r"(?:(?:Dame|Sir|Lord|Lady|Baroness|Mr|Mrs|Ms|Miss|Dr|Rev)\.?\s+)"
 OFFICER_TITLES = (
@@ -13,7 +17,7 @@ OFFICER_TITLES = (
     r"(?:(?:Met|Metropolitan|[A-Z][a-z]+)\s+)?"
     r"(?:police\s+officer|officer|policeman|policewoman|constable|PC|Pc|PCSO|DC|DS|DI|DCI|Sgt\.?|"
     r"Sergeant|Inspector|Chief Inspector|Detective(?:\s+(?:Constable|Sergeant|Inspector|Chief Inspector))?|"
-    r"Superintendent|Chief Superintendent|Deputy|Trooper|cop|colleague)"
+    r"Superintendent|Chief Superintendent|Deputy|Trooper|Lieutenant|Lt\.?|cop|colleague)"
 )
 COMMENTATOR_TITLES = (
     r"(?:[Cc]ommissioner|Chief Constable|[Dd]irector|[Dd]irector General|[Cc]hair|[Cc]hairman|"
@@ -22,7 +26,16 @@ COMMENTATOR_TITLES = (
 )
 _SPEECH = r"(?:said|says|told|tells|added|adds|admitted|explained|stated|warned|wrote|argued|claimed|insisted|acknowledged|denied|continues|continued|commented)"
 
-NAME_RE = re.compile(rf"(?:{_HONORIFIC})?(?P<name>{PSEUDONYM}|{_NAME})(?:['’]s)?")
+# an officer's title, then initials and a surname ('Officer D.C. Twiddy', 'Deputy J. Ruiz'): the
+# title is stripped from the name below, as from any titled name
+_TITLED_INITIALS = (
+    r"(?:Officers?|Sergeants?|Sgt\.|Constables?|Detectives?|Deputy|Deputies|Troopers?|Sheriff|"
+    r"Lieutenant|Lt\.)"
+    rf"[ \u00a0]+(?:[A-Z]\.[ \u00a0]?){{1,3}}{_UP}"
+)
+NAME_RE = re.compile(
+    rf"(?:{_HONORIFIC})?(?P<name>{_TITLED_INITIALS}|{PSEUDONYM}|{_NAME})(?:['’]s)?"
+)
 _OFFICER_BEFORE = re.compile(
     rf"\b{OFFICER_TITLES}\s*(?:,\s*)?(?:\(named as\s*)?$"
     r"|\b(?:officers|policemen|constables|cops|deputies)\s+(?:like|such as|including)\s+$"
@@ -44,7 +57,8 @@ _SUBJECT_BEFORE = re.compile(
     r"brother|son|daughter|partner|widow|victims?|sisters|named|of the man|of the woman)\s+"
     r"(?:of\s+)?(?:(?:murdered|late|unarmed|teenager|the)\s+)*(?:sisters\s+)?(?:\d+-year-old\s+)?$"
     r"|\b(?:murdered|killed|raped|shot|tasered|kidnapped|assaulted|attacked|restrained|"
-    r"strip-searched|handcuffed|punched|kicked|stopped|searched|detained|arrested|abused|harassed)\s+"
+    r"strip-searched|handcuffed|punched|kicked|stopped|searched|detained|arrested|abused|harassed|"
+    r"wounded|injured|beaten|choked)\s+"
     r"(?:(?:\d+-year-old|detainee|prisoner|teenager|student|motorist|driver|protester|pensioner|"
     r"schoolboy|schoolgirl|father|mother|man|woman|boy|girl)\s+)*$"
     r"|\b\d+-year-old\s+$|\bof\s+$|\band\s+$"
@@ -112,13 +126,15 @@ _SENTENCE_START_WORDS = frozenset(
         "Messages",
         "Officers",
         "Police",
+        "Whether",
     ]
 )
 
 
 _TITLE_WORD = re.compile(
     r"(?:(?:Senior|Leading|Probationary|Acting|First Class|Police)\s+)?"
-    r"(Officers?|Sergeants?|Constables?|Detectives?|Inspector|Superintendent|Deputy|Deputies|"
+    r"(Officers?|Sergeants?|Sgt\.|Constables?|Detectives?|Inspector|Superintendent|Deputy|Deputies|"
+    r"Lieutenant|Lt\.|"
     r"Troopers?|Commissioner|Chief|Assistant|Commander|Sheriff|Director|Mayor|Professor|Judge)\s+"
 )
 _COMMENT_TITLE_WORDS = {
@@ -153,6 +169,10 @@ def _strip_start_word(name: str) -> str:
     return " ".join(words)
 
 
+# a lower-case word inside a name other than a particle ('Vincent van Gogh', 'Ali bin Said')
+_LOWER_WORD = re.compile(r"(?<![\w'’-])(?!(?:de|van|von|da|al|el|bin|le|der|den|del|la)\b)[a-z]+\b")
+
+
 def find_people(
     text: str, extra_names: list[tuple[int, int]] | None = None
 ) -> list[tuple[int, int, str, str]]:
@@ -160,6 +180,8 @@ def find_people(
     spans = [(m.start("name"), m.end("name"), m.group("name")) for m in NAME_RE.finditer(text)]
     spans = [_drop_honorific(s, e, raw) for s, e, raw in spans]
     for s, e in extra_names or []:
+        if _LOWER_WORD.search(text[s:e]):
+            continue  # the recogniser ran a name into a verb: 'Twiddy shot Denkins'
         if not any(s < pe and ps < e for ps, pe, _ in spans):
             spans.append((s, e, text[s:e]))
     people = []

@@ -65,6 +65,7 @@ _ABBREV = frozenset(
     ]
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
+_CAPITALISED_BEFORE = re.compile(r"(?<![.!?…,;:])\b[A-Z][a-z]+\.?[ \u00a0]+$")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -73,7 +74,14 @@ def _is_abbreviation(text: str, end: int) -> bool:
     if not m:
         return False
     word = m.group(1).lower()
-    return word in _ABBREV or len(word) == 1
+    if word in _ABBREV or len(word) == 1:
+        return True
+    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        # initials ('D.C.', 'A.J.') close no sentence right after a title or a first name
+        # ('Officer D.C. Twiddy', 'Marcus A.J. Brown'); after anything else they may ('in the
+        # U.S. He', 'Washington, D.C. The')
+        return _CAPITALISED_BEFORE.search(text, max(0, m.start() - 30), m.start()) is not None
+    return False
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
