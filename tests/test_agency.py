@@ -124,6 +124,9 @@ NOT_MISCONDUCT = {
     "tributes_since_his_death": (
         "Tributes have poured in for the popular sergeant since his death, including from the mayor."
     ),
+    "someone_elses_relationship_police_said": (
+        "The coach had an inappropriate sexual relationship with a 15-year-old player, police said."
+    ),
 }
 
 MISCONDUCT = {
@@ -289,6 +292,11 @@ MISCONDUCT = {
     # a federal agent, singular, in a relative clause
     "federal_agent_who_shot": (
         "Lowry swung a bat at a Border Patrol agent, who shot and killed him near the fence."
+    ),
+    # abuse of position for a sexual purpose, told in an oversight body's words
+    "sexual_relationship_with_a_victim": (
+        "The force was told that a constable had begun an inappropriate sexual relationship "
+        "with a woman he met while investigating a burglary at her home."
     ),
 }
 
