@@ -124,6 +124,9 @@ NOT_MISCONDUCT = {
     "tributes_since_his_death": (
         "Tributes have poured in for the popular sergeant since his death, including from the mayor."
     ),
+    # a headline's passive: police were the ones harmed
+    "headline_trooper_shot": "Trooper shot during traffic stop on interstate; driver held",
+    "headline_deputy_killed": "County sheriff's deputy killed in crash while chasing burglars",
     "someone_elses_relationship_police_said": (
         "The coach had an inappropriate sexual relationship with a 15-year-old player, police said."
     ),
@@ -488,3 +491,19 @@ def test_a_headline_passive_makes_police_the_ones_shot(nlp, text, role):
 )
 def test_role_read_through_a_misparsed_participle_or_they(nlp, text, word, role):
     assert _role(nlp, text, word) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("He died at the scene despite efforts by officers and medics to revive him.", True),
+        ("Police claim he died of natural causes.", True),
+        ("He died after officers held him down.", False),
+    ],
+)
+def test_police_only_beside_the_act(nlp, text, only):
+    from flows.extract.agency import police_only_speak
+
+    doc = nlp(text)
+    (span,) = [s for s in doc.spans["misconduct"] if s.text == "died"][:1]
+    assert police_only_speak(span, PoliceFinder(doc)) is only

@@ -457,19 +457,31 @@ def _misread_main_verb(verb: Token) -> Token | None:
 
 
 def _headline_passive(verb: Token, lex: dict[str, Any]) -> bool:
-    """A past participle with no object or auxiliary, then 'in the <part of the body>': a
-    headline's passive ("Two sheriffs shot in the face"), whose subject is the one harmed; not
-    "an officer shot the man in the chest" (an object)."""
-    if not verb.lower_.endswith(("ed", "shot", "hit", "struck")) or _has_object(verb):
+    """A past participle with no object or auxiliary, then 'in the <part of the body>', or
+    anywhere in a headline (no closing stop: 'Officer shot during traffic stop', 'Sheriff's
+    sergeant killed in ambush'): a headline's passive ("Two sheriffs shot in the face"), whose
+    subject is the one harmed; not "an officer shot the man in the chest" (an object) nor
+    "Officers fired at protesters" (done at someone)."""
+    if not (verb.lower_.endswith(("ed", "shot", "hit", "struck")) or _participle(verb)):
         return False
-    if any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+    if _has_object(verb) or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
+    if _headline(verb.sent) and not any(
+        c.dep_ == "prep" and c.lower_ in ("at", "on", "into") for c in verb.children
+    ):
+        return True
     for c in verb.children:
         if c.dep_ == "prep" and c.lower_ == "in":
             obj = _child(c, ("pobj",))
             if obj is not None and obj.lower_ in lex["body_parts"]:
                 return True
     return False
+
+
+def _headline(sent: Span) -> bool:
+    """A headline or caption: a short sentence that ends without a stop."""
+    words = [t for t in sent if not t.is_space]
+    return bool(words) and len(words) <= 20 and words[-1].text not in (".", "!", "?", "…", ":")
 
 
 def _next_to(lead: Token, verb: Token) -> bool:
@@ -915,8 +927,9 @@ def police_right_before(span: Span, police: PoliceFinder) -> bool:
 
 def police_only_speak(span: Span, police: PoliceFinder) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
-    has changed her story about the theft"): every police noun phrase is the subject of a speech
-    verb whose complement holds the act."""
+    has changed her story about the theft"), or stand beside it ("he died despite efforts by
+    officers to save him"): every police noun phrase is the subject of a speech verb whose
+    complement holds the act, or inside an attribution or concession phrase."""
     act = act_token(span)
     sent = act.sent
     found = [
@@ -928,10 +941,13 @@ def police_only_speak(span: Span, police: PoliceFinder) -> bool:
     if not found:
         return False
     return all(
-        t.dep_ == "nsubj"
-        and t.head.lower_ in police.lex["speech_verbs"]
-        and act.i != t.head.i
-        and act in t.head.subtree
+        (
+            t.dep_ == "nsubj"
+            and t.head.lower_ in police.lex["speech_verbs"]
+            and act.i != t.head.i
+            and act in t.head.subtree
+        )
+        or _attribution(t, sent.root, police.lex)
         for t in found
     )
 
