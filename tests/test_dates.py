@@ -157,6 +157,10 @@ def test_may_the_verb_is_not_a_date():
         ("In 2019 the sergeant started harassing a junior colleague.", "incident"),
         ("Her brother complained to the force in June 2019.", "report"),
         ("The family made a formal complaint on 2 May 2018.", "report"),
+        # a report subject before the date and its verb after it
+        ("A jury on Wednesday convicted the deputy of battery.", "report"),
+        ("Prosecutors on Friday charged two officers with manslaughter.", "report"),
+        ("Officers on Friday shot a man outside a bar.", "incident"),
     ],
 )
 def test_date_roles(sentence, role):
@@ -211,3 +215,23 @@ def test_a_year_less_date_continues_the_year_last_stated_for_the_incident():
     ref = year_reference(years, text.index("She was"), fallback)
     assert resolve(expr, ref).start == D(2016, 6, 5)
     assert year_reference(years, 0, fallback) == fallback
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # US news: the weekday alone right after the event word
+        ("A 52-year-old man died Sunday after deputies restrained him.", "Sunday"),
+        ("Ortiz was shot Tuesday by a state trooper.", "Tuesday"),
+        ("Police said Monday that the man was armed.", None),  # a statement's day
+        ("Friday Harbor officers stopped a van.", None),  # a place, not a date
+    ],
+)
+def test_a_bare_weekday_after_an_event_word_is_its_date(sentence, expected):
+    found = [e for e in find_dates(sentence) if e.weekday is not None]
+    assert (found[0].text if found else None) == expected
+    if found:
+        res = resolve(found[0], D(2024, 3, 14), from_metadata=True)
+        assert (
+            res is not None and res.precision == "day" and res.start.weekday() == found[0].weekday
+        )

@@ -45,6 +45,8 @@ def _tables() -> tuple[
     wd = "|".join(weekdays)
     prep = r"(?:(?P<prep>on|in|during|since|until|till|before|by|from|after|between|as of)\s+)?"
     mod = r"(?:(?:early|late|mid|the end of|the start of|the beginning of)[\s-]+)?"
+    bare = "|".join(re.escape(w) for w in rules.get("bare_weekday_after", []))
+    wd_title = "|".join(w.title() for w in weekdays)
     wdp = rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?"
     day = r"(?P<d>[0-3]?\d)(?!\d)(?:st|nd|rd|th)?"
     year = r"(?P<y>(?:19|20)\d{2})(?!\d)"
@@ -59,6 +61,9 @@ def _tables() -> tuple[
         # "early Saturday", "late Friday", "Tuesday night": a weekday of the week of publication
         rf"\b(?P<prep>early|late)\s+(?P<wd>{wd})\b",
         rf"\b(?P<wd>{wd})\s+(?:morning|afternoon|evening|night)\b",
+        # 'died Saturday', 'was shot Tuesday': the weekday alone right after an event word (the
+        # date is the group `date`; the word before is context, not part of it)
+        rf"\b(?:{bare})\s+(?P<date>(?-i:(?P<wd>{wd_title})))\b",
     ]
     compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
     relatives = [
@@ -85,11 +90,12 @@ def find_dates(text: str) -> list[DateExpr]:
                 year_end = y2 if y < y2 <= y + 10 else None
             if day is not None and not 1 <= day <= 31:
                 continue
+            span = "date" if g.get("date") else 0
             found.append(
                 DateExpr(
-                    m.start(),
-                    m.end(),
-                    m.group(0),
+                    m.start(span),
+                    m.end(span),
+                    m.group(span),
                     (g.get("prep") or "").lower() or None,
                     day,
                     months[mon.lower().rstrip(".")] if mon else None,
@@ -303,7 +309,24 @@ def date_role(text: str, expr: DateExpr) -> str:
         return "report"
     if _reported_before().search(text[max(0, expr.start - 60) : expr.start]):
         return "report"  # "the IOPC found on Tuesday", "footage released on Thursday shows"
+    subject_before, verb_after = _report_frame()
+    if subject_before.search(text[max(0, expr.start - 60) : expr.start]) and verb_after.match(
+        text, expr.end
+    ):
+        return "report"  # "a jury on Thursday found", "prosecutors on Monday charged"
     return "incident"
+
+
+@cache
+def _report_frame() -> tuple[re.Pattern, re.Pattern]:
+    """A report subject right before a date and its verb right after it."""
+    rules = date_rules()
+    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
+    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    return (
+        re.compile(rf"\b(?:{subj})\s*,?\s*$", re.I),
+        re.compile(rf"\s*,?\s*(?:{verbs})\b", re.I),
+    )
 
 
 @cache

@@ -127,6 +127,7 @@ _SENTENCE_START_WORDS = frozenset(
         "Officers",
         "Police",
         "Whether",
+        "Former",
     ]
 )
 

@@ -103,7 +103,10 @@ def _name_forms(doc: Any) -> set[str]:
     return {
         t.text
         for t in doc
-        if (
+        # a capitalised first word of a sentence (a headline's 'Man hospitalized after ...',
+        # 'Pedestrian hurt ...') that the text also writes in lower case is a common word
+        if not (t.is_sent_start and t.lower_ in lower)
+        and (
             t.tag_ == "NNP"
             or t.ent_type_ == "PERSON"
             or t.i in one_word_orgs
