@@ -147,6 +147,24 @@ def test_a_case_report_makes_an_injury_in_police_hands_an_incident(nlp):
     assert oversight_context(rules_only, [0.0], True)
 
 
+def test_only_a_text_in_its_own_voice_is_read_as_a_case_summary(nlp):
+    """The same event words told by a news report that quotes and attributes throughout are no
+    police case unless it names an oversight body (a crime report's 'the suspect was arrested,
+    police said' read like one)."""
+    from flows.extract import extract_articles
+    from flows.extract.classifier import in_own_voice
+
+    quoted = (
+        CASE_REPORT + ' "It was an accident," a force spokesman said. The man told reporters he '
+        "was in pain. His sister said he would complain."
+    )
+    assert in_own_voice(CASE_REPORT) and not in_own_voice(quoted)
+    (summary, news) = extract_articles([_article(CASE_REPORT), _article(quoted)], nlp)
+    assert summary.mentions and not news.mentions
+    (named,) = extract_articles([_article(quoted + " The IOPC is investigating.")], nlp)
+    assert named.mentions
+
+
 def test_police_news_of_a_death_is_not_a_case_report(nlp):
     from flows.extract import extract_articles
     from flows.extract.classifier import oversight_context

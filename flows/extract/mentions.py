@@ -133,6 +133,11 @@ class SentenceContext:
     known_officers: set[str] = field(default_factory=set)
     full_names: dict[str, str] = field(default_factory=dict)  # surname/first name -> full name
     oversight: bool = False  # the article reports an oversight investigation (IOPC, PIRC...)
+    # ... and its oversight-only event words ('collapsed', 'arrested', 'collision') count: the
+    # article names the oversight body or speaks in its own voice (no reported speech); a news
+    # report that only reads like a police case ('the suspect was arrested', police said) is
+    # not told in those words. None: as `oversight`.
+    oversight_events: bool | None = None
     # ... and this sentence's window itself reads as that police case (classifier.case_window)
     case_window: bool = False
     encounter_before: bool = False  # police shown acting on someone earlier in the paragraph
@@ -426,7 +431,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     hits = [
         h
         for h in hits
-        if _rule(h[3].split(":")[-1]).get("strength") != "oversight" or ctx.oversight
+        if _rule(h[3].split(":")[-1]).get("strength") != "oversight"
+        or (ctx.oversight if ctx.oversight_events is None else ctx.oversight_events)
     ]
     if any(_rule(h[3].split(":")[-1]).get("strength") != "oversight" for h in hits):
         # an oversight-only event word adds nothing to a sentence a real rule already matched

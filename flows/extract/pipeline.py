@@ -17,6 +17,7 @@ from flows.extract.classifier import COMPONENT as CLASSIFIER
 from flows.extract.classifier import (
     case_window,
     classified_mentions,
+    in_own_voice,
     oversight_context,
     score_windows,
     window_text,
@@ -39,6 +40,7 @@ from flows.extract.triggers import sentence_hits
 from flows.link.keys import link_mentions
 
 TRAINED_ENV = "PMD_TRAINED_PIPELINE"
+
 PIPES = ("pmd_sentencizer", "pmd_misconduct", "pmd_fields")
 
 
@@ -348,6 +350,7 @@ def _article_extraction(
     ]
     named = bool(candidates) and bool(OVERSIGHT.search(article.text))
     oversight = bool(candidates) and oversight_context(nlp, article_scores, named)
+    oversight_events = oversight and (named or in_own_voice(article.text))
 
     def sentence_mentions(case: bool) -> tuple[list, list[int]]:
         """Mentions of the candidate sentences and the sentence of each; with `case`, an
@@ -364,6 +367,7 @@ def _article_extraction(
                 police_near=near,
                 police_prev=_police_before(article.text, spans, police, j),
                 oversight=oversight,
+                oversight_events=oversight_events,
                 case_window=case and case_window(nlp, score, named),
                 open_incident=last_mention_sentence == j - 1,
                 reference=year_reference(years, s, resolve_ref),
