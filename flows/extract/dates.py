@@ -321,7 +321,8 @@ def date_role(text: str, expr: DateExpr) -> str:
 def _report_frame() -> tuple[re.Pattern, re.Pattern]:
     """A report subject right before a date and its verb right after it."""
     rules = date_rules()
-    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
+    subjects = [*rules["report_subjects"], *rules.get("report_frame_subjects", [])]
+    subj = "|".join(re.escape(s) for s in sorted(subjects, key=len, reverse=True))
     verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
     return (
         re.compile(rf"\b(?:{subj})\s*,?\s*$", re.I),
