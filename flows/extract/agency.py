@@ -445,10 +445,7 @@ def _misread_main_verb(verb: Token) -> Token | None:
         return None  # the root is a verb
     if _by_agent(verb) is not None or any(c.dep_ in _SUBJ for c in verb.children):
         return None
-    acts_on = _child(verb, ("dobj",)) is not None or any(
-        c.dep_ == "prep" and c.lower_ in ("at", "on") for c in verb.children
-    )
-    if not acts_on:
+    if not _targets(verb):
         return None
     first = next((c for c in root.children if c.dep_ in ("acl", "relcl") and c.i < verb.i), None)
     if first is None or not first.left_edge.i <= verb.i <= first.right_edge.i:
@@ -752,17 +749,20 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     return UNKNOWN
 
 
+def _targets(verb: Token) -> list[Token]:
+    """What the verb acts on: its object, and the one it is done 'at' or 'on' ('fired at him';
+    the preposition itself when the parse gave it no object)."""
+    obj = _child(verb, ("dobj",))
+    return ([obj] if obj is not None else []) + [
+        _child(c, ("pobj",)) or c
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ in ("at", "on")
+    ]
+
+
 def _acts_on_police(verb: Token, police: PoliceFinder) -> bool:
     """The verb's object, or the one it is done 'at' or 'on', is police ('shot at officers')."""
-    obj = _child(verb, ("dobj",))
-    if obj is not None and police.is_police(obj):
-        return True
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in ("at", "on"):
-            pobj = _child(c, ("pobj",))
-            if pobj is not None and police.is_police(pobj):
-                return True
-    return False
+    return any(police.is_police(t) for t in _targets(verb))
 
 
 def _doer_of_frame(gov: Token, police: PoliceFinder) -> str:

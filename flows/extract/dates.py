@@ -253,6 +253,11 @@ def consistent_dates(periods: list[Resolved]) -> bool:
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,},\s*$")
 
 
+def _longest_first(words: list[str]) -> str:
+    """A regex alternation of the words, the longest first (so 'came to light' beats 'came')."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 def _clause_after(text: str, end: int) -> str:
     m = re.compile(r"[^;.!?]*").match(text, end)
     return m.group(0) if m else ""
@@ -261,8 +266,8 @@ def _clause_after(text: str, end: int) -> str:
 @cache
 def _report_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     rules = date_rules()
-    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
-    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    subj = _longest_first(rules["report_subjects"])
+    verbs = _longest_first(rules["report_verbs"])
     subject_first = re.compile(
         rf"^[\s,]*(?:[^\s,]+\s+){{0,5}}?(?:[\w’'-]+\s+)?\b(?:{subj})\b", re.I
     )
@@ -322,8 +327,8 @@ def _report_frame() -> tuple[re.Pattern, re.Pattern]:
     """A report subject right before a date and its verb right after it."""
     rules = date_rules()
     subjects = [*rules["report_subjects"], *rules.get("report_frame_subjects", [])]
-    subj = "|".join(re.escape(s) for s in sorted(subjects, key=len, reverse=True))
-    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    subj = _longest_first(subjects)
+    verbs = _longest_first(rules["report_verbs"])
     return (
         re.compile(rf"\b(?:{subj})\s*,?\s*$", re.I),
         re.compile(rf"\s*,?\s*(?:{verbs})\b", re.I),
@@ -334,8 +339,8 @@ def _report_frame() -> tuple[re.Pattern, re.Pattern]:
 def _reported_before() -> re.Pattern:
     """A report subject and its verb right before a date: the date is when it was reported."""
     rules = date_rules()
-    subj = "|".join(re.escape(s) for s in sorted(rules["report_subjects"], key=len, reverse=True))
-    verbs = "|".join(re.escape(v) for v in sorted(rules["report_verbs"], key=len, reverse=True))
+    subj = _longest_first(rules["report_subjects"])
+    verbs = _longest_first(rules["report_verbs"])
     return re.compile(
         rf"\b(?:{subj})\b(?:\s+(?:was|were|has|had|have|been|\w+ly))*\s+(?:{verbs})\s*$", re.I
     )

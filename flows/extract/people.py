@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 _UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_PARTICLES = "de|van|von|da|al|el|bin|le"  # lower-case words inside a name: 'Vincent van Gogh'
 # a middle initial ('Marcus J. Delaney') may stand between two words of a name
 _NAME = (
-    rf"{_UP}(?:[ \u00a0]+(?:(?:de|van|von|da|al|el|bin|le)[ \u00a0]+)?(?:[A-Z]\.[ \u00a0]+)?{_UP})"
+    rf"{_UP}(?:[ \u00a0]+(?:(?:{_PARTICLES})[ \u00a0]+)?(?:[A-Z]\.[ \u00a0]+)?{_UP})"
     r"{1,5}"
 )
 PSEUDONYM = r"(?:Child|Officer|Patient|Person|Witness|Victim|Woman|Man|Girl|Boy|Pupil|Student|Colleague|Mr|Ms|Mrs|Miss|PC|Sergeant|Detainee|Complainant|Individual)\s+[A-Z](?![\w’'])"
@@ -171,7 +172,7 @@ def _strip_start_word(name: str) -> str:
 
 
 # a lower-case word inside a name other than a particle ('Vincent van Gogh', 'Ali bin Said')
-_LOWER_WORD = re.compile(r"(?<![\w'’-])(?!(?:de|van|von|da|al|el|bin|le|der|den|del|la)\b)[a-z]+\b")
+_LOWER_WORD = re.compile(rf"(?<![\w'’-])(?!(?:{_PARTICLES}|der|den|del|la)\b)[a-z]+\b")
 
 
 def find_people(

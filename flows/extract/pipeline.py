@@ -40,7 +40,6 @@ from flows.extract.triggers import sentence_hits
 from flows.link.keys import link_mentions
 
 TRAINED_ENV = "PMD_TRAINED_PIPELINE"
-
 PIPES = ("pmd_sentencizer", "pmd_misconduct", "pmd_fields")
 
 

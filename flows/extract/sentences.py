@@ -66,6 +66,7 @@ _ABBREV = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
 _CAPITALISED_BEFORE = re.compile(r"(?<![.!?…,;:])\b[A-Z][a-z]+\.?[ \u00a0]+$")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # 'd.c' of 'D.C.' (lower-cased, last stop off)
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -76,7 +77,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     word = m.group(1).lower()
     if word in _ABBREV or len(word) == 1:
         return True
-    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+    if _INITIALS.fullmatch(word):
         # initials ('D.C.', 'A.J.') close no sentence right after a title or a first name
         # ('Officer D.C. Twiddy', 'Marcus A.J. Brown'); after anything else they may ('in the
         # U.S. He', 'Washington, D.C. The')
