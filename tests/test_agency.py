@@ -127,6 +127,48 @@ NOT_MISCONDUCT = {
     # a headline's passive: police were the ones harmed
     "headline_trooper_shot": "Trooper shot during traffic stop on interstate; driver held",
     "headline_deputy_killed": "County sheriff's deputy killed in crash while chasing burglars",
+    # the act said not to have happened
+    "none_of_our_officers_fired": (
+        'A gunman opened fire in the food court. "None of our officers fired their weapons," '
+        "the police chief said."
+    ),
+    "officers_did_not_shoot": (
+        "Deputies surrounded the barn, but they did not shoot at the man, who surrendered."
+    ),
+    # 'he'/'they' opening a sentence means the last sentence's subject (or its object, by number)
+    "they_are_the_arrested": (
+        "Four men and a woman were arrested after police raided the warehouse. They have been "
+        "charged with conspiracy to supply cocaine."
+    ),
+    "he_is_the_man_taken_to_hospital": (
+        "Officers from the armed response unit attended the house. The man was taken to hospital "
+        "for a mental health assessment. He has been charged with possessing a firearm."
+    ),
+    # the object of 'asked X to calm down' is the 'he' of the next clause, not the officer
+    "asked_him_to_calm_down": (
+        "As PC Joanne Hale approached and asked Mason to calm down, he lunged forward and "
+        "headbutted her, the court heard."
+    ),
+    # a deputy is the one shot in 'after being shot'; soldiers wounded beside hurt officers
+    "deputy_recovering_after_being_shot": (
+        "A sheriff's deputy is recovering in hospital after being shot twice during a traffic "
+        "stop on Tuesday night."
+    ),
+    "officer_suffered_and_soldiers_wounded": (
+        "One police officer suffered shrapnel wounds when a grenade hit the station, and two "
+        "soldiers were wounded in the clash."
+    ),
+    # nouns that name no act: patrol, a medical finding, another profession's misconduct
+    "officers_on_the_beat": (
+        "The minister promised 5,000 extra officers on the beat and new powers for the police."
+    ),
+    "cause_of_death_not_released": (
+        "A post-mortem examination was carried out, but police have not released the cause of death."
+    ),
+    "teacher_professional_misconduct": (
+        "A professional misconduct panel ruled the teacher's behaviour was a serious breach of "
+        "trust. Police had investigated the messages he sent but took no further action."
+    ),
     "someone_elses_relationship_police_said": (
         "The coach had an inappropriate sexual relationship with a 15-year-old player, police said."
     ),

@@ -89,26 +89,35 @@ def test_invented_test_split_yield(nlp, label, bound):
         assert share <= bound
 
 
-PROBE_PATH = Path(__file__).parent / "gold" / "invented" / "probe.v1.jsonl"
+PROBES = Path(__file__).parent / "gold" / "invented"
 
 
 @pytest.mark.parametrize(
-    ("label", "bound"),
+    ("probe", "label", "count", "bound"),
     [
         # A probe of 80 further articles written for the project (2026-12-02), never used in
         # training: 40 police news that is not misconduct, 40 misconduct news (US and UK). First
         # run: 9 of 40 police-news articles yielded an incident, 39 of 40 misconduct articles did;
         # the failures found were fixed by general rules (headline passives, concession phrases,
-        # case context only in a text's own voice), leaving 3 and 38: bounds at those.
-        ("police_not_misconduct", 3 / 40),
-        ("misconduct", 38 / 40),
+        # case context only in a text's own voice), leaving 3 and 38; since then 2 and 38.
+        ("probe.v1.jsonl", "police_not_misconduct", 40, 2 / 40),
+        ("probe.v1.jsonl", "misconduct", 40, 38 / 40),
+        # A second probe of 90 articles written by three independent writers (2026-12-02), never
+        # used in training: 60 police news that is not misconduct, 30 misconduct news, from the
+        # US, Canada, Australia, the UK, Ireland, Nigeria, Kenya, South Africa, India, the
+        # Philippines and New Zealand, in metro, tabloid and wire styles. First run: 14 of 60
+        # police-news articles yielded an incident, 27 of 30 misconduct articles did; general
+        # fixes (negated acts, 'he'/'they' read from the sentence before, the one harmed in
+        # 'after being shot', nouns that name no act) left 6 and 27: bounds at those.
+        ("probe.v2.jsonl", "police_not_misconduct", 60, 6 / 60),
+        ("probe.v2.jsonl", "misconduct", 30, 27 / 30),
     ],
 )
-def test_probe_yield(nlp, label, bound):
+def test_probe_yield(nlp, probe, label, count, bound):
     from flows.extract import extract_articles
 
-    docs = [d for d in load_invented(PROBE_PATH) if d.label == label]
-    assert len(docs) == 40
+    docs = [d for d in load_invented(PROBES / probe) if d.label == label]
+    assert len(docs) == count
     extractions = extract_articles([make_article(d.text, f"{d.doc_id}.txt") for d in docs], nlp)
     share = sum(bool(x.mentions) for x in extractions) / len(docs)
     assert share >= bound if label == "misconduct" else share <= bound

@@ -503,11 +503,17 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     def singular(t: Token) -> bool:
         return not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
 
+    def controller(t: Token) -> bool:
+        # the object of "asked Crossley to calm down" is the subject of its complement
+        return t.dep_ != "dobj" or any(c.dep_ == "xcomp" and c.i > t.i for c in t.head.children)
+
     governing = set(pron.head.ancestors)
     found = _antecedent(
         pron, ("nsubj", "nsubjpass"), lex, lambda t: t.head in governing and singular(t)
     )
-    return found or _antecedent(pron, ("nsubj", "nsubjpass"), lex, singular)
+    return found or _antecedent(
+        pron, ("nsubj", "nsubjpass", "dobj"), lex, lambda t: singular(t) and controller(t)
+    )
 
 
 def _plural_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
@@ -537,6 +543,38 @@ def _antecedent(
     for t in reversed(tok.doc[: tok.i]):
         if t.dep_ in deps and t.lower_ not in lex["pronouns"] and can_be(t):
             return t
+    return None
+
+
+def _plural(tok: Token) -> bool:
+    """A noun phrase that can be 'they': coordinated, a plural-looking noun, 'police', 'people'."""
+    return (
+        tok.lower_ in ("police", "people")
+        or any(c.dep_ == "conj" for c in tok.children)
+        or (tok.lower_.endswith("s") and not tok.is_title)
+    )
+
+
+def previous_referent_is_police(prev: Doc, pronoun: str) -> bool | None:
+    """Is the one a sentence-opening 'he', 'she' or 'they' refers to police? Read from the parsed
+    sentence before it: its main clause's subject, else its object, whichever agrees in number
+    (centering: the next sentence keeps talking about the last one's subject). 'Officers
+    arrested the man. He has been charged': the man; 'Six men were arrested. They have been
+    charged': the men. None when nothing agrees."""
+    plural = pronoun.lower() == "they"
+    roots = [t for t in prev if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    root = roots[-1]
+    subj, _ = _clause_subject(root)
+    candidates = [subj, _child(root, ("dobj",))]
+    candidates += [_child(c, ("dobj",)) for c in root.children if c.dep_ == "conj"]
+    finder = PoliceFinder(prev)
+    for tok in candidates:
+        if tok is None or tok.lower_ in finder.lex["pronouns"]:
+            continue
+        if _plural(tok) == plural:
+            return finder.is_police(tok)
     return None
 
 
@@ -619,6 +657,25 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
     return UNKNOWN if _pronoun(resolve_relative(doer, police.lex), police.lex) else OTHER
 
 
+def _harmed_police(verb: Token, police: PoliceFinder) -> bool:
+    """Police are the ones harmed in the clause of `verb`: its subject, of a verb of undergoing
+    ('an officer suffered wounds') or of a passive ('an officer was hurt')."""
+    subj = _child(verb, _SUBJ + _PASS_SUBJ)
+    return (
+        subj is not None
+        and police.is_police(subj)
+        and (verb.lower_ in police.lex["undergo_verbs"] or _is_passive(verb))
+    )
+
+
+def _police_or_apposed(tok: Token, police: PoliceFinder) -> bool:
+    """The noun is police, or stands in apposition to police (a dateline the parse read as the
+    subject: 'CALDER COUNTY, Ohio - A sheriff's deputy is recovering')."""
+    return police.is_police(tok) or any(
+        c.dep_ == "appos" and police.is_police(c) for c in tok.children
+    )
+
+
 def _has_object(verb: Token) -> bool:
     """The verb, or a verb coordinated after it, has a direct object ("shot and killed him")."""
     return any(
@@ -696,10 +753,19 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return PATIENT if (subj is not None and police.is_police(subj)) else AGENT
         return PATIENT if (subj is not None and police.is_police(subj)) else OTHER
     if passive or subj_passive:
-        if subj is not None and police.is_police(subj):
+        if subj is None and verb.dep_ == "pcomp" and _is_clause(verb.head.head):
+            # "a deputy is recovering after being shot": the one it happened to is the subject
+            # of the clause the preposition hangs from
+            subj, _ = _clause_subject(verb.head.head)
+        if subj is not None and _police_or_apposed(subj, police):
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
+        if top is not verb and _harmed_police(top, police):
+            # "an officer suffered wounds, and two soldiers were wounded": police were harmed
+            # in the clause before, which names no doer of this one; whether police did it is
+            # read from the text before (an exchange of gunfire with officers)
+            return NO_AGENT
         if _police_inside(top, police, subj) or _weapon_inside(verb, police):
             return AGENT  # also "beaten with riot shields", "shot with rubber bullets"
         return NO_AGENT
@@ -971,6 +1037,23 @@ def shot_at(span: Span) -> bool:
     return _is_clause(act) and any(c.dep_ == "prep" and c.lower_ == "at" for c in act.children)
 
 
+def negated(span: Span) -> bool:
+    """The act of the match is said not to have happened: the verb (or the verb it is coordinated
+    with) is negated ('officers did not fire', 'never shot him'), or its subject is nobody ('None of
+    our officers fired their weapons', 'no one was hurt')."""
+    act = act_token(span)
+    if not _is_clause(act):
+        return False
+    verbs = (act, act.head) if act.dep_ == "conj" else (act,)
+    if any(_child(v, ("neg",)) is not None for v in verbs):
+        return True
+    subj = _child(act, _SUBJ + _PASS_SUBJ)
+    return subj is not None and (
+        subj.lower_ in ("none", "nobody", "neither")
+        or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subj.children)
+    )
+
+
 def act_is_clause(span: Span) -> bool:
     """The act of the match is a verb (a clause), not a noun (the doc must be parsed)."""
     return _is_clause(act_token(span))
@@ -1043,6 +1126,37 @@ def modifier_not_act(span: Span) -> bool:
     if len(span) != 1 or tok.dep_ != "compound":
         return False
     return tok.i == 0 or tok.nbor(-1).lower_ not in lexicon()["police_nouns"]
+
+
+def cause_of_death(span: Span) -> bool:
+    """'the cause of death' (no 'his', no 'the' before 'death'): the medical finding's name, not
+    an act ('police have not released the cause of death')."""
+    tok = span[0]
+    return (
+        len(span) == 1
+        and tok.lower_ == "death"
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ == "of"
+        and tok.head.head.lower_ in ("cause", "causes")
+        and not any(c.dep_ in ("det", "poss") for c in tok.children)
+    )
+
+
+def bare_noun_sense(span: Span) -> bool:
+    """A verb form of the rule read as a plain noun under a preposition ('officers on the beat'):
+    a one-word match the parse reads as the object of a preposition, with 'the' before it and
+    nothing that says whose act or on whom, not an -ing noun ('after the beating' names an act)."""
+    tok = span[0]
+    return (
+        len(span) == 1
+        and tok.dep_ == "pobj"
+        and not tok.lower_.endswith("ing")
+        and tok.i > 0
+        and tok.nbor(-1).lower_ == "the"
+        and not any(
+            c.dep_ in ("prep", "poss", "compound", "amod", "acl", "relcl") for c in tok.children
+        )
+    )
 
 
 def fall_consequence(span: Span) -> bool:

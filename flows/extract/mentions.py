@@ -19,6 +19,8 @@ from flows.extract.agency import (
     UNKNOWN,
     PoliceFinder,
     act_is_clause,
+    bare_noun_sense,
+    cause_of_death,
     death_of_someone,
     done_to_a_door,
     done_with_police_weapon,
@@ -26,6 +28,7 @@ from flows.extract.agency import (
     has_parse,
     investigated_crime,
     modifier_not_act,
+    negated,
     police_only_speak,
     police_right_before,
     police_role,
@@ -85,7 +88,7 @@ _INVESTIGATOR = re.compile(
     re.IGNORECASE,
 )
 _MISCONDUCT_CONTEXT = re.compile(
-    r"\b(?:IOPC|IPCC|misconduct|Professional Standards|watchdog|Independent Office for Police Conduct|"
+    r"\b(?:IOPC|IPCC|(?<!professional )misconduct|Professional Standards|watchdog|Independent Office for Police Conduct|"
     r"police brutality|police violence|serving (?:police )?officer|in custody|special measures)\b",
     re.IGNORECASE,
 )
@@ -146,6 +149,9 @@ class SentenceContext:
     officer_words: set[str] = field(
         default_factory=set
     )  # officers named shortly before (agency only)
+    # a sentence opening with 'he'/'she'/'they': whether the one meant is police, read from the
+    # sentence before (agency.previous_referent_is_police); None: not such a sentence, or unknown
+    pronoun_police: bool | None = None
     protest: bool = False  # a protest named in the sentence or its paragraph (encounter window)
     military: bool = False  # soldiers named in the sentence or its paragraph (encounter window)
 
@@ -154,7 +160,7 @@ OVERSIGHT = re.compile(
     r"\b(?:IOPC|IPCC|PIRC|Police Ombudsman|Independent Office for Police Conduct|"
     r"Independent Police Complaints Commission|Professional Standards|"
     r"(?i:our investigat\w*|our (?:casework|lead) \w+|misconduct (?:hearing|meeting|proceedings|notices?)|"
-    r"(?:we|investigators?) (?:reviewed|gathered|obtained|examined|analysed|interviewed|investigated|"
+    r"(?:we|our investigators?) (?:reviewed|gathered|obtained|examined|analysed|interviewed|investigated|"
     r"considered|took (?:witness )?statements)|(?:during|as part of|throughout) (?:the|our|this) investigation|"
     r"death or serious injury|(?:identified|organisational) learning|case to answer|"
     r"no indication (?:that )?any (?:person|police|officer|individual|member)))\b"
@@ -281,6 +287,7 @@ def _agent_by_parse(
         # named before it (not "Officers arrested the man. He has been charged", where he is the man)
         return (
             ctx.police_prev
+            and ctx.pronoun_police is not False
             and bool(ctx.officer_words)
             # "He admitted assaulting an emergency worker and was jailed": he attacked police
             and not encounter_cues()[1]["against_police"].search(text)
@@ -304,7 +311,9 @@ def _agent_by_words(span, text: str, ctx: SentenceContext) -> bool:
     s, e, rule = span.start_char, span.end_char, span.id_
     return (
         agent_ok(text, s, e, rule)
-        or bool(ctx.police_prev and _PRONOUN_AGENT.search(text[:s]))
+        or bool(
+            ctx.police_prev and ctx.pronoun_police is not False and _PRONOUN_AGENT.search(text[:s])
+        )
         or (
             (ctx.encounter_before or encounter_around(text, s, e))
             and _rule(rule).get("category") == "death_following_police_contact"
@@ -338,6 +347,10 @@ def _no_act(span) -> bool:
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
         or (force and done_to_a_door(span))  # "He had kicked down the front door"
+        or (force and bare_noun_sense(span))  # "officers on the beat"
+        or cause_of_death(span)  # "police have not released the cause of death"
+        # "None of our officers fired their weapons", "officers did not shoot"
+        or ((force or span.label_ == "death_following_police_contact") and negated(span))
     )
 
 
@@ -351,7 +364,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             # continuation instead (continuation.back_reference_continuations)
             doc,
             _officer_name(ctx),
-            ctx.police_prev and not ctx.open_incident,
+            ctx.police_prev and not ctx.open_incident and ctx.pronoun_police is not False,
             # a police-only weapon used on someone stands for police at a protest, or where police
             # were shown acting on someone earlier in the paragraph
             weapons=ctx.encounter_before or (ctx.protest and not ctx.military),

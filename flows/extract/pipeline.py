@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
+from flows.extract.agency import previous_referent_is_police
 from flows.extract.classifier import COMPONENT as CLASSIFIER
 from flows.extract.classifier import (
     case_window,
@@ -317,6 +318,12 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
             windows.append(window_text(text, spans, j))
+            if j > 0 and _PRONOUN_OPENING.match(text, s):
+                # whom a sentence-opening 'he'/'they' means is read from the sentence before
+                ps, pe = spans[j - 1]
+                prev = nlp.make_doc(text[ps:pe])
+                prev.user_data[CONTEXT_KEY] = (j - 1) in police
+                docs.append(prev)
     skip = [NER_PIPE] if NER_PIPE in nlp.pipe_names else []
     processed = iter(nlp.pipe(docs, disable=skip))
     scores = iter(score_windows(nlp, windows))
@@ -324,6 +331,23 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
     for article, spans, police, candidates in plans:
         out.append(_article_extraction(article, spans, police, candidates, processed, scores, nlp))
     return out
+
+
+_PRONOUN_OPENING = re.compile(r"\W{0,3}(He|She|They)\b")
+
+
+def _referents(article, spans, candidates, processed) -> tuple[list, dict[int, bool | None]]:
+    """The parsed candidate sentences, in order, and for each opening with 'he', 'she' or 'they'
+    whether it refers to police (`previous_referent_is_police` on the sentence before)."""
+    text = article.text or ""
+    docs: list = []
+    police_referent: dict[int, bool | None] = {}
+    for j, _ in candidates:
+        docs.append(next(processed))
+        opening = _PRONOUN_OPENING.match(text, spans[j][0]) if j > 0 else None
+        if opening:
+            police_referent[j] = previous_referent_is_police(next(processed), opening.group(1))
+    return docs, police_referent
 
 
 def _article_extraction(
@@ -343,9 +367,10 @@ def _article_extraction(
     # an undated text resolves a year-less date in the year it last named (`year_reference`)
     years = stated_years(article.text) if source == "inferred" and candidates else []
     article_scores = [next(scores) for _ in candidates]
+    parsed, police_referent = _referents(article, spans, candidates, processed)
     items = [
-        (j, near, next(processed), score)
-        for (j, near), score in zip(candidates, article_scores, strict=True)
+        (j, near, doc, score)
+        for (j, near), doc, score in zip(candidates, parsed, article_scores, strict=True)
     ]
     named = bool(candidates) and bool(OVERSIGHT.search(article.text))
     oversight = bool(candidates) and oversight_context(nlp, article_scores, named)
@@ -365,6 +390,7 @@ def _article_extraction(
                 text=article.text[s:e],
                 police_near=near,
                 police_prev=_police_before(article.text, spans, police, j),
+                pronoun_police=police_referent.get(j),
                 oversight=oversight,
                 oversight_events=oversight_events,
                 case_window=case and case_window(nlp, score, named),
