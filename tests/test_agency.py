@@ -175,6 +175,11 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    # a negation in the first clause does not carry to a coordinated clause with its own subject
+    "no_officer_hurt_but_man_shot": (
+        "Deputies exchanged gunfire with the driver. The deputies were not injured, and the man was "
+        "shot and killed."
+    ),
     "officer_shoots_a_man": (
         "An officer shot and killed a 27-year-old man after a car chase in Phoenix, police said."
     ),

@@ -1044,7 +1044,10 @@ def negated(span: Span) -> bool:
     act = act_token(span)
     if not _is_clause(act):
         return False
-    verbs = (act, act.head) if act.dep_ == "conj" else (act,)
+    # a coordinated verb shares the negation of the first ('did not shoot or kill him') unless
+    # it has a subject of its own ('no officer was hurt, and the man was shot')
+    shares = act.dep_ == "conj" and _child(act, _SUBJ + _PASS_SUBJ) is None
+    verbs = (act, act.head) if shares else (act,)
     if any(_child(v, ("neg",)) is not None for v in verbs):
         return True
     subj = _child(act, _SUBJ + _PASS_SUBJ)
