@@ -158,6 +158,18 @@ NOT_MISCONDUCT = {
         "One police officer suffered shrapnel wounds when a grenade hit the station, and two "
         "soldiers were wounded in the clash."
     ),
+    # police only inside a relative clause about the one convicted (headline passives)
+    "headline_driver_who_rammed_officers": (
+        "Driver who rammed police officers during chase through the town centre found guilty"
+    ),
+    "headline_thief_who_hit_a_police_car": (
+        "Car thief who smashed into police patrol car in Leeds jailed"
+    ),
+    # a coordinated verb continues the relative clause of the same form, not the main verb
+    "police_hunting_men_who_beat_him": (
+        "Police are hunting two men who forced their way into the home of a pensioner, tied him "
+        "up and beat him before stealing cash."
+    ),
     # nouns that name no act: patrol, a medical finding, another profession's misconduct
     "officers_on_the_beat": (
         "The minister promised 5,000 extra officers on the beat and new powers for the police."
@@ -175,6 +187,10 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    # a headline's passive with 'was' left out: the officer is the one convicted
+    "headline_constable_who_punched_jailed": (
+        "Constable who punched handcuffed man in custody suite jailed"
+    ),
     # a negation in the first clause does not carry to a coordinated clause with its own subject
     "no_officer_hurt_but_man_shot": (
         "Deputies exchanged gunfire with the driver. The deputies were not injured, and the man was "

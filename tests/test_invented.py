@@ -111,6 +111,13 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # 'after being shot', nouns that name no act) left 6 and 27: bounds at those.
         ("probe.v2.jsonl", "police_not_misconduct", 60, 6 / 60),
         ("probe.v2.jsonl", "misconduct", 30, 27 / 30),
+        # A third probe of 90 articles by three further writers (2026-12-02), written after the
+        # fixes above and run once before any change: 9 of 60 police-news articles yielded an
+        # incident (0.15), 28 of 30 misconduct articles did. Fixes from it (police only inside a
+        # relative clause, headline passives of charge verbs, a coordinated verb continuing the
+        # relative clause of its form) left 6 and 28: bounds at those.
+        ("probe.v3.jsonl", "police_not_misconduct", 60, 6 / 60),
+        ("probe.v3.jsonl", "misconduct", 30, 28 / 30),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

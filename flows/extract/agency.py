@@ -332,6 +332,23 @@ def _participle(tok: Token) -> bool:
     )
 
 
+def _form(tok: Token) -> str:
+    return "ing" if tok.lower_.endswith("ing") else "ed" if _participle(tok) else ""
+
+
+def _nearer_conjunct_head(verb: Token) -> Token:
+    """The verb a coordinated verb continues: its parse head, unless a relative clause's verb
+    stands between them in the same form while the head's form differs ('Police are hunting two
+    men who forced their way in, tied him up and beat him': the men beat him, not the police)."""
+    head = verb.head
+    if not _form(verb) or _form(head) == _form(verb):
+        return head
+    for t in verb.doc[head.i + 1 : verb.i]:
+        if t.dep_ == "relcl" and _form(t) == _form(verb) and t.head.i > head.i:
+            return t
+    return head
+
+
 def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     """(subject, passive) of `verb`, inherited through conj / xcomp / relative clauses / acl."""
     seen = 0
@@ -373,7 +390,7 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         if psubj is not None:
             return psubj, not active
         if verb.dep_ == "conj" and verb.head is not verb:
-            verb = verb.head
+            verb = _nearer_conjunct_head(verb)
             continue
         if verb.dep_ == "dep" and verb.head is not verb and _child(verb, ("dobj",)) is not None:
             # "Petersen ... was dragged, then shot Wilson": an active verb with an object that the
@@ -650,6 +667,15 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
     obj = _child(verb, ("dobj",))
     subj, passive = _clause_subject(verb)
     doer = obj if obj is not None else (subj if passive or _is_passive(verb) else None)
+    if (
+        doer is None
+        and subj is not None
+        and _participle(verb)
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    ):
+        # a headline's passive with its 'was' left out, which the parse reads as active: "Driver
+        # who rammed officers found guilty", "Constable jailed": the subject is the one charged
+        doer = subj
     if doer is None:
         return UNKNOWN
     if police.is_police(doer):
@@ -989,6 +1015,24 @@ def police_right_before(span: Span, police: PoliceFinder) -> bool:
         if t.lower_ in _OBJECT_WORDS or _capitalised(t):
             return True
     return False
+
+
+def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
+    """Every police word before the act sits inside a relative or participle clause that does not
+    hold the act ('Driver who rammed police officers ... found guilty', 'a thief who smashed into
+    a police car ... jailed'): the police are what that clause says of someone else."""
+    act = act_token(span)
+    found = False
+    for tok in span.sent:
+        if tok.i >= span.start:
+            break
+        if not police.head_is_police(tok) or tok.dep_ == "compound":
+            continue
+        found = True
+        clause = next((a for a in tok.ancestors if a.dep_ in ("relcl", "acl")), None)
+        if clause is None or act in clause.subtree:
+            return False
+    return found
 
 
 def police_only_speak(span: Span, police: PoliceFinder) -> bool:

@@ -29,6 +29,7 @@ from flows.extract.agency import (
     investigated_crime,
     modifier_not_act,
     negated,
+    police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
     police_role,
@@ -282,6 +283,8 @@ def _agent_by_parse(
         )
     if finder is not None and police_only_speak(span, finder):
         return False  # "Police claim she changed her story about the theft"
+    if finder is not None and police_only_in_a_relative_clause(span, finder):
+        return False  # "Driver who rammed police officers during chase found guilty"
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
         # "He was charged with ...": only right after a sentence naming police, with an officer
         # named before it (not "Officers arrested the man. He has been charged", where he is the man)
