@@ -570,3 +570,20 @@ def test_police_only_beside_the_act(nlp, text, only):
     doc = nlp(text)
     (span,) = [s for s in doc.spans["misconduct"] if s.text == "died"][:1]
     assert police_only_speak(span, PoliceFinder(doc)) is only
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("The IOPC said its investigation found no case to answer.", True),
+        ('The watchdog said: "The IOPC will publish its findings."', True),
+        ("During our investigation we reviewed body-worn footage.", True),
+        # a police spokesperson's words about a crime inquiry, in quotes
+        ('"Our investigators are working around the clock," Sgt Lee said.', False),
+        ('He said: "Throughout this investigation we have had support."', False),
+    ],
+)
+def test_oversight_named_outside_a_spokespersons_quote(text, named):
+    from flows.extract.mentions import names_oversight
+
+    assert names_oversight(text) is named

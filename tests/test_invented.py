@@ -115,8 +115,9 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # fixes above and run once before any change: 9 of 60 police-news articles yielded an
         # incident (0.15), 28 of 30 misconduct articles did. Fixes from it (police only inside a
         # relative clause, headline passives of charge verbs, a coordinated verb continuing the
-        # relative clause of its form) left 6 and 28: bounds at those.
-        ("probe.v3.jsonl", "police_not_misconduct", 60, 6 / 60),
+        # relative clause of its form; an investigator's phrases inside a quote are a police
+        # spokesperson's, not an oversight body's voice) left 4 and 28: bounds at those.
+        ("probe.v3.jsonl", "police_not_misconduct", 60, 4 / 60),
         ("probe.v3.jsonl", "misconduct", 30, 28 / 30),
     ],
 )

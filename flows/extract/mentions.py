@@ -166,6 +166,25 @@ OVERSIGHT = re.compile(
     r"death or serious injury|(?:identified|organisational) learning|case to answer|"
     r"no indication (?:that )?any (?:person|police|officer|individual|member)))\b"
 )
+# the bodies themselves, named: these count wherever they stand, a quote included
+_OVERSIGHT_BODY = re.compile(
+    r"IOPC|IPCC|PIRC|Police Ombudsman|Independent Office|Independent Police|Professional Standards"
+)
+_DOUBLE_QUOTES = frozenset('"“”')
+
+
+def names_oversight(text: str) -> bool:
+    """Does the text name an oversight investigation (OVERSIGHT)? A body's name counts anywhere;
+    the phrases of an investigator's own voice ('our investigators', 'throughout this
+    investigation') count only outside double quotes: inside them a police spokesperson is
+    speaking of a crime inquiry ('"Our investigators are working around the clock," he said')."""
+    for m in OVERSIGHT.finditer(text):
+        if _OVERSIGHT_BODY.match(m.group(0)):
+            return True
+        paragraph = text.rfind("\n", 0, m.start()) + 1
+        if sum(ch in _DOUBLE_QUOTES for ch in text[paragraph : m.start()]) % 2 == 0:
+            return True
+    return False
 
 
 _AMBIGUOUS = frozenset({"deputy"})

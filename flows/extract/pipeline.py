@@ -33,7 +33,7 @@ from flows.extract.dates import infer_reference_date, stated_years, year_referen
 from flows.extract.enrich import enrich_article
 from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
-from flows.extract.mentions import OVERSIGHT, SentenceContext, encounter_sentence
+from flows.extract.mentions import SentenceContext, encounter_sentence, names_oversight
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import TRAINED_NAME, encounter_cues
 from flows.extract.sentences import same_paragraph_back, split_sentences
@@ -372,7 +372,7 @@ def _article_extraction(
         (j, near, doc, score)
         for (j, near), doc, score in zip(candidates, parsed, article_scores, strict=True)
     ]
-    named = bool(candidates) and bool(OVERSIGHT.search(article.text))
+    named = bool(candidates) and names_oversight(article.text)
     oversight = bool(candidates) and oversight_context(nlp, article_scores, named)
     oversight_events = oversight and (named or in_own_voice(article.text))
 
