@@ -170,6 +170,10 @@ NOT_MISCONDUCT = {
         "Police are hunting two men who forced their way into the home of a pensioner, tied him "
         "up and beat him before stealing cash."
     ),
+    # police only as the speaker of a context rule's act
+    "sergeant_speaks_of_racist_abuse": (
+        "Sergeant Jon Pryce said racist abuse of players would not be tolerated at the ground."
+    ),
     # nouns that name no act: patrol, a medical finding, another profession's misconduct
     "officers_on_the_beat": (
         "The minister promised 5,000 extra officers on the beat and new powers for the police."

@@ -116,8 +116,9 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # incident (0.15), 28 of 30 misconduct articles did. Fixes from it (police only inside a
         # relative clause, headline passives of charge verbs, a coordinated verb continuing the
         # relative clause of its form; an investigator's phrases inside a quote are a police
-        # spokesperson's, not an oversight body's voice) left 4 and 28: bounds at those.
-        ("probe.v3.jsonl", "police_not_misconduct", 60, 4 / 60),
+        # spokesperson's, not an oversight body's voice; police only as the speaker tie no
+        # context rule to police) left 3 and 28: bounds at those.
+        ("probe.v3.jsonl", "police_not_misconduct", 60, 3 / 60),
         ("probe.v3.jsonl", "misconduct", 30, 28 / 30),
     ],
 )

@@ -1035,11 +1035,11 @@ def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
     return found
 
 
-def police_only_speak(span: Span, police: PoliceFinder) -> bool:
+def police_only_speak(span: Span, police: PoliceFinder, phrases: bool = True) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
     has changed her story about the theft"), or stand beside it ("he died despite efforts by
     officers to save him"): every police noun phrase is the subject of a speech verb whose
-    complement holds the act, or inside an attribution or concession phrase."""
+    complement holds the act, or (with `phrases`) inside an attribution or concession phrase."""
     act = act_token(span)
     sent = act.sent
     found = [
@@ -1057,7 +1057,7 @@ def police_only_speak(span: Span, police: PoliceFinder) -> bool:
             and act.i != t.head.i
             and act in t.head.subtree
         )
-        or _attribution(t, sent.root, police.lex)
+        or (phrases and _attribution(t, sent.root, police.lex))
         for t in found
     )
 

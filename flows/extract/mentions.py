@@ -421,7 +421,9 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             if not ok:
                 continue
         elif not (
-            tied
+            # police in the sentence only as the speaker ('"Racist abuse is unacceptable," said
+            # Sergeant Lee') tie nothing to police
+            (tied and not (finder is not None and police_only_speak(span, finder, phrases=False)))
             or ctx.open_incident
             or role == AGENT  # the parse's police doer ('They deployed a Taser', after police)
             # a police weapon used on someone ('he ... was tasered') after police were shown
