@@ -191,6 +191,12 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    # 'him' as the subject of what a video shows; 'one of them' with 'them' the officers
+    "video_shows_him_kicking": "Officer stood down after video shows him kicking homeless man",
+    "one_of_them_kicks_him": (
+        "The man appears to say something to the officers before one of them kicks him twice in "
+        "the ribs."
+    ),
     # a headline's passive with 'was' left out: the officer is the one convicted
     "headline_constable_who_punched_jailed": (
         "Constable who punched handcuffed man in custody suite jailed"

@@ -117,9 +117,10 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # relative clause, headline passives of charge verbs, a coordinated verb continuing the
         # relative clause of its form; an investigator's phrases inside a quote are a police
         # spokesperson's, not an oversight body's voice; police only as the speaker tie no
-        # context rule to police) left 3 and 28: bounds at those.
+        # context rule to police; 'him' as the subject of what a video shows, 'one of them')
+        # left 3 and 29: bounds at those.
         ("probe.v3.jsonl", "police_not_misconduct", 60, 3 / 60),
-        ("probe.v3.jsonl", "misconduct", 30, 28 / 30),
+        ("probe.v3.jsonl", "misconduct", 30, 29 / 30),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

@@ -184,7 +184,8 @@ class PoliceFinder:
     def _they(self, tok: Token) -> bool:
         """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
         sentence is police, or there is none and the previous sentence names police."""
-        t = _antecedent(tok, _ARGUMENTS, self.lex)
+        # not the phrase 'them' is part of ('one of them' is not what 'them' means)
+        t = _antecedent(tok, _ARGUMENTS, self.lex, lambda a: a not in tok.ancestors)
         return self.head_is_police(t) if t is not None else self.they_are_police
 
     def head_is_police(self, tok: Token) -> bool:
@@ -514,10 +515,14 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     officer, not Walker, whose clause is a sibling), else the nearest earlier subject of the
     sentence; a noun that can be singular (a subject keeps being talked about; 'the police' and
     plural nouns cannot be 'he'). None for other pronouns or when there is none."""
-    if pron.lower_ not in ("he", "she"):
-        return None
+    if pron.lower_ not in ("he", "she") and not (
+        pron.lower_ in ("him", "her") and pron.dep_ == "nsubj"
+    ):
+        return None  # 'him' as a subject: 'video shows him kicking a man'
 
     def singular(t: Token) -> bool:
+        if t.head.lower_ in lex["perception_verbs"]:
+            return False  # 'video shows him ...': what shows is not whom it shows
         return not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
 
     def controller(t: Token) -> bool:
