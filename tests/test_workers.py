@@ -91,3 +91,29 @@ def test_cgroup_limit_lowers_available_memory(monkeypatch, tmp_path):
 def test_build_help_describes_the_default():
     result = CliRunner().invoke(app, ["build", "--help"])
     assert "one per core" in result.output and "max 2" not in result.output
+
+
+def test_workers_are_replaced_after_their_share_of_batches(tmp_path):
+    """A worker's memory grows while it extracts; the runner starts fresh workers after
+    `tasks_per_worker` batches, so a long build's workers stay small, and the results are the
+    same."""
+    from flows.runtime.batch import TASKS_PER_WORKER, BatchRunner
+
+    assert TASKS_PER_WORKER >= 1
+    for i in range(4):
+        (tmp_path / f"a{i}.txt").write_text(
+            f"Officers punched a man in the street in case {i}.", encoding="utf-8"
+        )
+    files = sorted(p.name for p in tmp_path.iterdir())
+    runner = BatchRunner(processes=2, trained=False, tasks_per_worker=2)
+    try:
+        first = runner.run(files, tmp_path)
+        pool = runner._pool
+        runner.run(files, tmp_path)
+        assert runner._pool is None  # two batches: the workers were let go
+        third = runner.run(files, tmp_path)
+        assert runner._pool is not None and runner._pool is not pool  # fresh workers
+    finally:
+        runner.close()
+    assert [r.rel_path for r in first] == files
+    assert [r.rel_path for r in third] == files
