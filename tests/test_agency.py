@@ -174,6 +174,15 @@ NOT_MISCONDUCT = {
     "sergeant_speaks_of_racist_abuse": (
         "Sergeant Jon Pryce said racist abuse of players would not be tolerated at the ground."
     ),
+    # a trailing -ing clause goes on from the relative clause before it
+    "manhunt_for_gunmen_who_killed": (
+        "Police have launched a manhunt for three gunmen who opened fire at a taxi rank on "
+        "Thursday morning, killing five people."
+    ),
+    "owner_of_a_building_that_collapsed": (
+        "Police on Wednesday arrested the owner of a building that collapsed on Monday night, "
+        "killing seven people."
+    ),
     # nouns that name no act: patrol, a medical finding, another profession's misconduct
     "officers_on_the_beat": (
         "The minister promised 5,000 extra officers on the beat and new powers for the police."
@@ -191,6 +200,10 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    # ... unless its object is the relative clause's own person
+    "shot_a_man_who_held_a_knife_killing_him": (
+        "Officers shot a man who was holding a knife outside the shop, killing him."
+    ),
     # 'him' as the subject of what a video shows; 'one of them' with 'them' the officers
     "video_shows_him_kicking": "Officer stood down after video shows him kicking homeless man",
     "one_of_them_kicks_him": (

@@ -121,6 +121,12 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # left 3 and 29: bounds at those.
         ("probe.v3.jsonl", "police_not_misconduct", 60, 3 / 60),
         ("probe.v3.jsonl", "misconduct", 30, 29 / 30),
+        # A fourth probe of 60 articles by two further writers, run once after all the fixes
+        # above: 8 of 40 police-news articles yielded an incident (0.20), 18 of 20 misconduct
+        # articles did. A trailing -ing clause read as going on from the relative clause before
+        # it ('gunmen who opened fire, killing five') left 6 and 18: bounds at those.
+        ("probe.v4.jsonl", "police_not_misconduct", 40, 6 / 40),
+        ("probe.v4.jsonl", "misconduct", 20, 18 / 20),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

@@ -3,7 +3,7 @@ train and test the misconduct classifier and the extraction where real annotated
 police news that is NOT misconduct (crime reports, officers hurt, rescues, briefings, union
 comment) and news that IS (with the evidence sentences as character offsets).
 
-`tests/gold/invented/news.v1.jsonl` (and `probe.v1.jsonl` to `probe.v3.jsonl`: later probes used only by a test,
+`tests/gold/invented/news.v1.jsonl` (and `probe.v1.jsonl` to `probe.v4.jsonl`: later probes used only by a test,
 never for training), one article per line: `id`, `label`
 (`police_not_misconduct` | `misconduct`), `kind` (a short description of the story), `text`,
 `evidence` (list of [start, end) offsets of the sentences reporting misconduct; empty for

@@ -350,6 +350,22 @@ def _nearer_conjunct_head(verb: Token) -> Token:
     return head
 
 
+def _relative_clause_before(verb: Token) -> Token | None:
+    """The relative clause a trailing -ing clause continues ('three gunmen who opened fire,
+    killing five people'; 'a building that collapsed, killing seven'): an -ing adverbial clause
+    after a relative clause of its head's object, whose own object is not a pronoun (in 'police
+    shot a man who held a knife, killing him', 'him' is that man: the main clause's act)."""
+    if verb.dep_ != "advcl" or not verb.lower_.endswith("ing") or verb.head.i > verb.i:
+        return None
+    obj = _child(verb, ("dobj",))
+    if obj is None or obj.lower_ in lexicon()["pronouns"]:
+        return None
+    between = [t for t in verb.doc[verb.head.i + 1 : verb.i] if t.dep_ == "relcl"]
+    if not between or not _child(between[-1], _SUBJ + _PASS_SUBJ):
+        return None
+    return between[-1]
+
+
 def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     """(subject, passive) of `verb`, inherited through conj / xcomp / relative clauses / acl."""
     seen = 0
@@ -413,6 +429,12 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
                 verb = first.head
                 continue
             return None, False
+        relative = _relative_clause_before(verb)
+        if relative is not None:
+            # "gunmen who opened fire at a taxi rank, killing five": the -ing clause goes on
+            # from the relative clause right before it, whatever the parse attached it to
+            verb = relative
+            continue
         if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
             # "police were seen firing", "saw officers kick him": the head's subject, or its object
             # when the head has one (object control), does the complement's act, whatever the voice
