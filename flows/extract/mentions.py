@@ -421,10 +421,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             if not ok:
                 continue
         elif not (
-            # police in the sentence only as the speaker ('"Racist abuse is unacceptable," said
-            # Sergeant Lee') tie nothing to police
-            (tied and not (finder is not None and police_only_speak(span, finder, phrases=False)))
-            or ctx.open_incident
+            ctx.open_incident
             or role == AGENT  # the parse's police doer ('They deployed a Taser', after police)
             # a police weapon used on someone ('he ... was tasered') after police were shown
             # acting on them earlier in the paragraph
@@ -439,6 +436,11 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             # an oversight body's case summary tells one police contact: its event words
             # ('Detainee collapsed', 'The rider was declared dead') take police from a neighbour
             or (oversight_event and ctx.police_near)
+            # police in the sentence only as the speaker ('"Racist abuse is unacceptable," said
+            # Sergeant Lee') tie nothing to police (last: the parse walk is the dearest test)
+            or (
+                tied and not (finder is not None and police_only_speak(span, finder, phrases=False))
+            )
         ):
             continue
         elif (

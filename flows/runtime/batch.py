@@ -99,12 +99,14 @@ FLOW_BASE_BYTES = 640 * MIB
 FLOW_BYTES_PER_FILE = 8 * 1024
 MIN_FILES_PER_WORKER = 50  # below this a worker costs more to start than it saves
 # The workers are replaced by fresh ones after this many batches (a flow batch of 500 files
-# gives each of two workers 250): a worker's memory grows while it extracts (spaCy's string store
-# of every new word, allocator fragmentation: about 250 MiB over 5,000 articles), and a fresh one
-# costs a few seconds to load the pipeline, about 3% of 2,000 articles' extraction. The pool is
-# shut down and started again between batches rather than with `max_tasks_per_child`, which
-# can deadlock on Python 3.11 to 3.13 (CPython gh-115634).
-TASKS_PER_WORKER = 8
+# gives each of two workers 250, so about 10,000 files each): a worker's memory grows while it
+# extracts (spaCy's string store of every new word, allocator fragmentation), and a fresh one
+# costs several seconds of CPU to load the pipeline and gazetteers. Measured at 10,000 articles,
+# replacing them every 2,000 files cost about 50 CPU seconds and did not lower the peak (it is
+# reached early), so the replacement only bounds growth on long builds. The pool is shut down
+# and started again between batches rather than with `max_tasks_per_child`, which can deadlock on
+# Python 3.11 to 3.13 (CPython gh-115634).
+TASKS_PER_WORKER = 40
 
 
 def usable_cpus() -> int:
