@@ -209,3 +209,46 @@ def test_dailymail_articles_without_police_yield_nothing(nlp, devdata):
     assert all(not e.mentions for e in without_police)
     # Measured: 40 of 400 articles have a mention (US police killings, UK custody cases...).
     assert sum(1 for e in extractions if e.mentions) <= 60
+
+
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # an act word naming who deals with such acts: a unit, a crew
+        ("Fire crews and officers were on standby outside the stadium.", False),
+        ("A detective from the force's domestic abuse unit gave evidence at the trial.", False),
+        ("The officer was accused of domestic abuse against his partner.", True),
+        # a particle giving a force verb another sense
+        ("The chief constable hit out at critics of the new patrol plan.", False),
+        ("An officer hit the handcuffed man in the face.", True),
+        # what officers are honoured for
+        (
+            "Three officers who tackled an armed robber outside a bank have been honoured at "
+            "an awards ceremony.",
+            False,
+        ),
+        (
+            "Three officers who tackled a teenager outside a bank have been sacked for using "
+            "excessive force.",
+            True,
+        ),
+        # a participle describing someone else, the event police were harmed in
+        ("Police freed two kidnapped businessmen from a farmhouse.", False),
+        ("A convicted burglar was arrested by police after a chase.", False),
+        ("Trooper wounded in shooting on interstate; gunman arrested", False),
+        ("A man was killed in a police shooting on the interstate on Sunday.", True),
+        # a list of participles goes on from the passive before it
+        (
+            "Every week an officer is punched, kicked or spat at while on duty, the union said.",
+            False,
+        ),
+        # words that are only near: the neck is not in the 'against' phrase
+        ("The constable was pushed against a railing and suffered neck injuries.", False),
+        # Irish police, an arrest made wrongly
+        ("A garda was convicted of assaulting a man in a cell at the station.", True),
+        ("Police apologised to a man who was wrongly arrested over a robbery.", True),
+    ],
+)
+def test_who_an_act_word_is_about(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]

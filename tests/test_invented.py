@@ -124,9 +124,20 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # A fourth probe of 60 articles by two further writers, run once after all the fixes
         # above: 8 of 40 police-news articles yielded an incident (0.20), 18 of 20 misconduct
         # articles did. A trailing -ing clause read as going on from the relative clause before
-        # it ('gunmen who opened fire, killing five') left 6 and 18: bounds at those.
-        ("probe.v4.jsonl", "police_not_misconduct", 40, 6 / 40),
+        # it ('gunmen who opened fire, killing five') left 6 and 18; the fixes from the fifth
+        # probe (below) left 4 and 18: bounds at those.
+        ("probe.v4.jsonl", "police_not_misconduct", 40, 4 / 40),
         ("probe.v4.jsonl", "misconduct", 20, 18 / 20),
+        # A fifth probe of 80 articles by two further writers (2026-12-03; UK, US, Ireland,
+        # Canada, Australia, Nigeria, Kenya, India, South Africa, Jamaica, the Philippines,
+        # Singapore), run once before any change: 7 of 60 police-news articles yielded an incident
+        # (0.12), 18 of 20 misconduct articles did. General fixes (an act word naming a unit or a
+        # crew, a particle's other sense, what officers are honoured for, a participle describing
+        # someone else or the event police were harmed in, a list of participles after a passive,
+        # a preposition's phrase that does not hold the rest of the match, Irish police nouns,
+        # 'wrongly arrested') left 2 and 20: bounds at those.
+        ("probe.v5.jsonl", "police_not_misconduct", 60, 2 / 60),
+        ("probe.v5.jsonl", "misconduct", 20, 20 / 20),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

@@ -118,6 +118,9 @@ def lexicon() -> dict[str, Any]:
         "body_parts",
         "virtue_verbs",
         "entry_nouns",
+        "remit_nouns",
+        "honour_verbs",
+        "harmed_in_verbs",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -130,6 +133,14 @@ def lexicon() -> dict[str, Any]:
         raise RuleFileError(f"{path.name}: qualified_police_nouns must map nouns to word lists")
     out["qualified_police_nouns"] = {
         str(k).lower(): frozenset(w.lower() for w in v) for k, v in qualified.items()
+    }
+    particles = data.get("other_sense_particles")
+    if not isinstance(particles, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in particles.values()
+    ):
+        raise RuleFileError(f"{path.name}: other_sense_particles must map verbs to word lists")
+    out["other_sense_particles"] = {
+        str(k).lower(): frozenset(w.lower() for w in v) for k, v in particles.items()
     }
     weapons = data.get("police_weapons")
     if not isinstance(weapons, dict) or not all(
@@ -1004,9 +1015,73 @@ def police_role(
         return UNKNOWN
     police = finder or PoliceFinder(doc, is_officer_name)
     act = act_token(span)
+    described = _participle_role(act, police, charged)
+    if described is not None:
+        return described
+    listed = _passive_listed_before(act)
+    if listed is not None:
+        return verb_role(listed, police, charged)  # "who has been punched, kicked, bitten"
     if _is_clause(act):
         return verb_role(act, police, charged)
     return noun_role(act, police)
+
+
+def _participle_role(act: Token, police: PoliceFinder, charged: bool) -> str | None:
+    """The role when the act is a participle describing a noun, or the event a participle says a
+    noun was harmed in; None otherwise.
+
+    - 'kidnapped travellers', 'a convicted felon', 'the wounded officer': the noun underwent the
+      act, whose doer is not said: police harmed (PATIENT), police charged (AGENT, for a charge
+      rule), anyone else OTHER (police did not do it);
+    - 'Sheriff's deputy wounded in shooting': the act names what the deputy was harmed in:
+      PATIENT when the one harmed is police, unless the act itself has a police modifier or a
+      `by` agent ('killed in a police shooting')."""
+    if _by_agent(act) is not None:
+        return None
+    if act.dep_ == "amod" and _participle(act) and act.head.i > act.i:
+        if police.head_is_police(act.head):
+            return AGENT if charged else PATIENT
+        return OTHER
+    if (
+        act.dep_ in ("pcomp", "pobj")
+        and act.head.lower_ == "in"
+        and act.head.head.lower_ in lexicon()["harmed_in_verbs"]
+        and not any(c.dep_ in _MODIFIERS for c in act.children)
+    ):
+        subj = _child(act.head.head, _SUBJ + _PASS_SUBJ)
+        if subj is not None and police.head_is_police(subj):
+            return PATIENT
+    return None
+
+
+def _passive_listed_before(act: Token) -> Token | None:
+    """The passive participle a list of bare participles goes on from ('an officer who has been
+    punched, kicked, bitten': the small parser often hangs 'kicked' elsewhere); None otherwise."""
+    doc = act.doc
+    if not _participle(act) or any(
+        c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass") for c in act.children
+    ):
+        return None
+    prev = act
+    while prev.i >= 2 and doc[prev.i - 1].text == "," and _participle(doc[prev.i - 2]):
+        prev = doc[prev.i - 2]
+        if any(c.dep_ == "auxpass" for c in prev.children):
+            return prev
+    return None
+
+
+def honoured_for(span: Span) -> bool:
+    """The act sits in a relative clause of someone honoured ('Two officers who tackled a man
+    wielding a machete have been recognised', 'PC who tackled knifeman wins bravery award'):
+    what the honour is for, not an incident."""
+    act = act_token(span)
+    clause = (
+        act if act.dep_ == "relcl" else next((a for a in act.ancestors if a.dep_ == "relcl"), None)
+    )
+    if clause is None:
+        return False
+    noun = clause.head
+    return noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in lexicon()["honour_verbs"]
 
 
 _LEAD_SKIP_DEPS = {"advmod", "aux", "auxpass", "neg"}  # "police then fatally shot", "had shot"
@@ -1200,6 +1275,31 @@ def modifier_not_act(span: Span) -> bool:
     if len(span) != 1 or tok.dep_ != "compound":
         return False
     return tok.i == 0 or tok.nbor(-1).lower_ not in lexicon()["police_nouns"]
+
+
+def names_a_remit(span: Span) -> bool:
+    """The act word only modifies a noun naming who or what deals with such acts ('fire crews were
+    on standby', 'of Essex Police's domestic abuse unit', 'a shooting range'): no act anyone did."""
+    lex = lexicon()
+    return any(
+        tok.dep_ == "compound" and tok.head.i > tok.i and tok.head.lower_ in lex["remit_nouns"]
+        for tok in {span[0], span[-1]}
+    )
+
+
+def outside_its_phrase(span: Span) -> bool:
+    """A match that opens with a preposition ends outside that preposition's phrase ('thrown
+    against a wall and suffered neck injuries' is no 'against ... neck'): words that are only near."""
+    first = span[0]
+    return len(span) > 1 and first.dep_ == "prep" and span[-1] not in first.subtree
+
+
+def other_sense(span: Span) -> bool:
+    """A force verb whose particle gives it another sense ('kicked off his boots', 'hit out at the
+    critics'): no act of force."""
+    tok = span[0]
+    particles = lexicon()["other_sense_particles"].get(tok.lower_)
+    return bool(particles) and any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children)
 
 
 def cause_of_death(span: Span) -> bool:

@@ -26,9 +26,13 @@ from flows.extract.agency import (
     done_with_police_weapon,
     fall_consequence,
     has_parse,
+    honoured_for,
     investigated_crime,
     modifier_not_act,
+    names_a_remit,
     negated,
+    other_sense,
+    outside_its_phrase,
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
@@ -371,6 +375,12 @@ def _no_act(span) -> bool:
         or (force and done_to_a_door(span))  # "He had kicked down the front door"
         or (force and bare_noun_sense(span))  # "officers on the beat"
         or cause_of_death(span)  # "police have not released the cause of death"
+        # "fire crews were on standby", "the domestic abuse unit" (an oversight body's event
+        # word names the case: "an officer from the missing persons unit attended")
+        or (_rule(span.id_).get("strength") != "oversight" and names_a_remit(span))
+        or outside_its_phrase(span)  # "thrown against a wall and suffered neck injuries"
+        or honoured_for(span)  # "Two officers who tackled a knifeman have been recognised"
+        or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
         # "None of our officers fired their weapons", "officers did not shoot"
         or ((force or span.label_ == "death_following_police_contact") and negated(span))
     )
