@@ -244,6 +244,10 @@ def test_dailymail_articles_without_police_yield_nothing(nlp, devdata):
         ),
         # words that are only near: the neck is not in the 'against' phrase
         ("The constable was pushed against a railing and suffered neck injuries.", False),
+        # what happens to people in general is no incident; to some people, one
+        ("The rally called for justice for people who have been killed by police.", False),
+        ("She spoke of young men who were shot by officers in recent years.", False),
+        ("Two men who were shot by police on Friday have died in hospital.", True),
         # Irish police, an arrest made wrongly
         ("A garda was convicted of assaulting a man in a cell at the station.", True),
         ("Police apologised to a man who was wrongly arrested over a robbery.", True),

@@ -121,6 +121,7 @@ def lexicon() -> dict[str, Any]:
         "remit_nouns",
         "honour_verbs",
         "harmed_in_verbs",
+        "generic_people",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -1068,6 +1069,20 @@ def _passive_listed_before(act: Token) -> Token | None:
         if any(c.dep_ == "auxpass" for c in prev.children):
             return prev
     return None
+
+
+def done_to_people_in_general(span: Span) -> bool:
+    """The act is a passive relative clause of a bare plural noun for people in general ('justice
+    for people who were killed by police', 'black Americans who have been killed at the hands of
+    police'): what happens to many, not one incident."""
+    act = act_token(span)
+    verb = act.head if act.dep_ == "conj" and act.head.dep_ == "relcl" else act
+    if verb.dep_ != "relcl" or _child(verb, _PASS_SUBJ) is None:
+        return False
+    noun = verb.head
+    return noun.lower_ in lexicon()["generic_people"] and not any(
+        c.dep_ in ("det", "nummod", "poss", "appos") for c in noun.children
+    )
 
 
 def honoured_for(span: Span) -> bool:

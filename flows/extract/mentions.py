@@ -23,6 +23,7 @@ from flows.extract.agency import (
     cause_of_death,
     death_of_someone,
     done_to_a_door,
+    done_to_people_in_general,
     done_with_police_weapon,
     fall_consequence,
     has_parse,
@@ -380,6 +381,7 @@ def _no_act(span) -> bool:
         or (_rule(span.id_).get("strength") != "oversight" and names_a_remit(span))
         or outside_its_phrase(span)  # "thrown against a wall and suffered neck injuries"
         or honoured_for(span)  # "Two officers who tackled a knifeman have been recognised"
+        or done_to_people_in_general(span)  # "justice for people who were killed by police"
         or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
         # "None of our officers fired their weapons", "officers did not shoot"
         or ((force or span.label_ == "death_following_police_contact") and negated(span))
