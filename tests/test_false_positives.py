@@ -248,6 +248,16 @@ def test_dailymail_articles_without_police_yield_nothing(nlp, devdata):
         ("The rally called for justice for people who have been killed by police.", False),
         ("She spoke of young men who were shot by officers in recent years.", False),
         ("Two men who were shot by police on Friday have died in hospital.", True),
+        # 'he' is a person, not the investigation that found what he did
+        (
+            "A sheriff's deputy was fired after an internal investigation found he lied in a "
+            "report about a traffic stop.",
+            True,
+        ),
+        # a crime word naming a gang police caught; a baton charge; malfeasance in office
+        ("Police bust a car theft gang and recovered 23 vehicles.", False),
+        ("Police baton-charged students outside the commission office on Tuesday.", True),
+        ("The trooper was indicted on a charge of malfeasance in office.", True),
         # Irish police, an arrest made wrongly
         ("A garda was convicted of assaulting a man in a cell at the station.", True),
         ("Police apologised to a man who was wrongly arrested over a robbery.", True),

@@ -138,6 +138,15 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # 'wrongly arrested') left 2 and 20: bounds at those.
         ("probe.v5.jsonl", "police_not_misconduct", 60, 2 / 60),
         ("probe.v5.jsonl", "misconduct", 20, 20 / 20),
+        # A sixth probe of 80 articles by two further writers (2026-12-03; US local TV, wire and
+        # county papers, UK regional, Scotland, Ireland, Australia, Canada, New Zealand, India,
+        # Pakistan, Kenya, Ghana), run once before any change: 3 of 60 police-news articles
+        # yielded an incident (0.05), 17 of 20 misconduct articles did. General fixes ('he' is
+        # never a noun naming a process, 'an investigation found he lied'; a crime word naming a
+        # gang; baton charges; malfeasance in office; no participle modifies a pronoun) left 2
+        # and 19: bounds at those.
+        ("probe.v6.jsonl", "police_not_misconduct", 60, 2 / 60),
+        ("probe.v6.jsonl", "misconduct", 20, 19 / 20),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

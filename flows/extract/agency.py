@@ -543,6 +543,11 @@ def _next_to(lead: Token, verb: Token) -> bool:
     )
 
 
+# endings of nouns that name a process, a state or a thing, never a person ('investigation',
+# 'statement', 'review', 'hearing' are no 'he'): English derivational suffixes
+_NOT_A_PERSON = ("tion", "sion", "ment", "ance", "ence", "ism", "ings", "ing")
+
+
 def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     """The subject 'he'/'she' most likely refers to: the subject of a clause the pronoun's
     clause hangs from ('the officer said he saw Walker reach for a gun, so he shot Walker': the
@@ -557,6 +562,10 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     def singular(t: Token) -> bool:
         if t.head.lower_ in lex["perception_verbs"]:
             return False  # 'video shows him ...': what shows is not whom it shows
+        if not t.is_title and t.lower_.endswith(_NOT_A_PERSON):
+            # 'an investigation found he lied': a process or a thing is not 'he' (a capitalised
+            # word may be a name: 'Manning', 'Clement', 'Lawrence')
+            return False
         return not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
 
     def controller(t: Token) -> bool:
@@ -1039,7 +1048,15 @@ def _participle_role(act: Token, police: PoliceFinder, charged: bool) -> str | N
       `by` agent ('killed in a police shooting')."""
     if _by_agent(act) is not None:
         return None
-    if act.dep_ == "amod" and _participle(act) and act.head.i > act.i:
+    if (
+        act.dep_ == "amod"
+        and _participle(act)
+        and act.head.i > act.i
+        # not a verb the parse misread: nothing modifies a pronoun ('baton-charged them'), and a
+        # sentence is not one noun ('Police lathi-charged protesters')
+        and act.head.lower_ not in police.lex["pronouns"]
+        and act.head.dep_ != "ROOT"
+    ):
         if police.head_is_police(act.head):
             return AGENT if charged else PATIENT
         return OTHER
@@ -1053,6 +1070,26 @@ def _participle_role(act: Token, police: PoliceFinder, charged: bool) -> str | N
         if subj is not None and police.head_is_police(subj):
             return PATIENT
     return None
+
+
+def police_tend_the_harmed(span: Span, police: PoliceFinder) -> bool:
+    """The act is a participle describing someone police act on ('officers were helping an
+    injured cyclist', 'police found an injured woman'): an oversight body's event word that says
+    nothing of police causing the harm."""
+    act = act_token(span)
+    if act.dep_ != "amod" or not _participle(act) or police.head_is_police(act.head):
+        return False
+    noun = act.head
+    if noun.dep_ in ("dobj", "dative"):
+        gov = noun.head
+    elif noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        gov = noun.head.head
+    else:
+        return False
+    if not _is_clause(gov):
+        return False
+    subj, passive = _clause_subject(gov)
+    return subj is not None and not passive and police.is_police(subj)
 
 
 def _passive_listed_before(act: Token) -> Token | None:

@@ -38,6 +38,7 @@ from flows.extract.agency import (
     police_only_speak,
     police_right_before,
     police_role,
+    police_tend_the_harmed,
     restraint_as_virtue,
     shot_at,
     undergoes,
@@ -379,7 +380,8 @@ def _no_act(span) -> bool:
         # "fire crews were on standby", "the domestic abuse unit" (an oversight body's event
         # word names the case: "an officer from the missing persons unit attended")
         or (_rule(span.id_).get("strength") != "oversight" and names_a_remit(span))
-        or outside_its_phrase(span)  # "thrown against a wall and suffered neck injuries"
+        # "thrown against a wall and suffered neck injuries": a gap pattern's words only near
+        or (_has_gap(span.id_) and outside_its_phrase(span))
         or honoured_for(span)  # "Two officers who tackled a knifeman have been recognised"
         or done_to_people_in_general(span)  # "justice for people who were killed by police"
         or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
@@ -422,6 +424,12 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             if finder is not None
             else UNKNOWN
         )
+        if (
+            finder is not None
+            and _rule(rule).get("strength") == "oversight"
+            and police_tend_the_harmed(span, finder)
+        ):
+            continue  # "officers were helping an injured cyclist": the harm is not theirs
         if requires == "agent":
             if not parsed and _rule(rule).get("parse_only"):
                 continue
@@ -615,6 +623,12 @@ def _rules_by_id() -> dict[str, dict]:
 
 def _rule(rule_id: str) -> dict:
     return _rules_by_id().get(rule_id, {})
+
+
+def _has_gap(rule_id: str) -> bool:
+    """The rule's pattern skips any words right after its first word ('on ... neck')."""
+    pattern = _rule(rule_id).get("pattern", [])
+    return len(pattern) > 1 and set(pattern[1]) == {"OP"}
 
 
 def _requires_agent(rule_id: str) -> bool:
