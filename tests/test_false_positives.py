@@ -258,6 +258,18 @@ def test_dailymail_articles_without_police_yield_nothing(nlp, devdata):
         ("Police bust a car theft gang and recovered 23 vehicles.", False),
         ("Police baton-charged students outside the commission office on Tuesday.", True),
         ("The trooper was indicted on a charge of malfeasance in office.", True),
+        # a condition inside a clause is no hypothesis; pleas ignored; a car rammed; an
+        # assault investigation is no assault
+        (
+            "The coroner found officers failed to properly check on a man who died in a cell, "
+            "and that he might have survived if he had been taken to hospital sooner.",
+            True,
+        ),
+        ("If officers use force on a child, they must report it.", False),
+        ("The lawsuit says deputies ignored his repeated pleas for help in the jail.", True),
+        ("Neighbours ignored her cries for help, police said.", False),
+        ("The trooper rammed her car into a ditch, the lawsuit says.", True),
+        ("She has worked in major crime and sexual assault investigations.", False),
         # Irish police, an arrest made wrongly
         ("A garda was convicted of assaulting a man in a cell at the station.", True),
         ("Police apologised to a man who was wrongly arrested over a robbery.", True),

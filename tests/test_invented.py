@@ -147,6 +147,16 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # and 19: bounds at those.
         ("probe.v6.jsonl", "police_not_misconduct", 60, 2 / 60),
         ("probe.v6.jsonl", "misconduct", 20, 19 / 20),
+        # A seventh probe of 80 articles by two further writers (2026-12-03), mostly misconduct
+        # told in varied words (lawsuits, inquests, victims' accounts, settlements, a passing
+        # sentence in a story about something else; US, UK, Australia, Canada, Ireland, India,
+        # Nigeria, the Philippines, Jamaica, Brazil, Kenya), run once before any change: 53 of 60
+        # misconduct articles yielded an incident (0.88), 3 of 20 police-news articles did.
+        # General fixes (a hypothesis only when 'if' or 'whether' opens a clause, not a condition
+        # inside one: 'he might have survived if ...'; 'failed to properly check'; ignored pleas
+        # for help; vehicles rammed; a sexual assault investigation is no assault) left 57 and 2.
+        ("probe.v7.jsonl", "police_not_misconduct", 20, 2 / 20),
+        ("probe.v7.jsonl", "misconduct", 60, 57 / 60),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):

@@ -1262,11 +1262,14 @@ def act_is_clause(span: Span) -> bool:
 
 def investigated_crime(span: Span) -> bool:
     """The crime word only names what police investigate: a modifier of an investigating noun
-    ('a murder investigation', 'a burglary suspect'), not the act itself ('a murder charge')."""
-    tok = span[0]
-    return (
+    ('a murder investigation', 'a burglary suspect', 'sexual assault investigations'), not the act
+    itself ('a murder charge')."""
+    nouns = lexicon()["investigating_nouns"]
+    return any(
         tok.dep_ in ("compound", "amod", "nmod")
-        and tok.head.lower_ in lexicon()["investigating_nouns"]
+        and tok.head.i >= span.end
+        and tok.head.lower_ in nouns
+        for tok in (span[0], span[-1])
     )
 
 

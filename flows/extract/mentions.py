@@ -100,7 +100,11 @@ _MISCONDUCT_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _GENERIC = re.compile(
-    r"\b(?:should|must|ought to|needs? to|if|whether|too many|every officer|any officer|all officers|"
+    # a hypothesis opens the sentence or a clause ('If officers use force ...'); an 'if' later in a
+    # clause is a condition on what it reports ('he might have survived if he had been taken to
+    # hospital sooner')
+    r"(?:^|[,;:\u201c\"]\s*)(?:if|whether)\b"
+    r"|\b(?:should|must|ought to|needs? to|too many|every officer|any officer|all officers|"
     r"we need|can't|cannot|would be)\b|\?\s*$"
     r"|\bofficers (?:accused|who|that)\b[^.]{0,80}\b(?:are|remain)\b"
     r"|\b(?:more than|at least|over|nearly|almost|some)\s+[\d,]+\s+(?:people|deaths|officers|cases|complaints)\b",
@@ -369,7 +373,10 @@ def _no_act(span) -> bool:
     force = span.label_ == "excessive_force"
     return (
         # "Police have launched a murder investigation"
-        (span.label_ == "criminal_offence_by_officer" and investigated_crime(span))
+        (
+            span.label_ in ("criminal_offence_by_officer", "sexual_violence_or_harassment")
+            and investigated_crime(span)
+        )
         or fall_consequence(span)  # "The officer fell to the ground, hitting his head"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"
