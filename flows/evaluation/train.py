@@ -74,8 +74,11 @@ ARTICLE_THRESHOLD = 0.3
 # after police contact is an incident although no oversight body is named. On the dev split no
 # Daily Mail article reaches 0.7 (police news that is not misconduct: best windows below 0.6),
 # and the yields of IOPC, MPV, 2020PB and Star Tribune text are the same from 0.7 to 0.9
-# (+1, +2, +3 and +1 documents against no such context); 0.8 keeps a margin on both sides.
-CONTEXT_THRESHOLD = 0.8
+# (+1, +2, +3 and +1 documents against no such context); 0.8 kept a margin on both sides.
+# 2026-12-03: retrained with more rule candidates, two dev Daily Mail articles of police news
+# reach 0.81 and 0.84 (a murder suspect arrested, a tourist told to wear a mask); 0.85 leaves
+# them out, and the train/dev yields of IOPC, MPV, 2020PB and Star Tribune are the same.
+CONTEXT_THRESHOLD = 0.85
 # An article naming an oversight body is a case report only when its best window reaches this:
 # the watchdog also looks at an officer murdered by a detainee. From 0.02 to 0.1 no train/dev
 # document's yield changes, and in the one police-news article where it applies (the murder of

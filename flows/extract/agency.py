@@ -1124,16 +1124,25 @@ def done_to_people_in_general(span: Span) -> bool:
 
 def honoured_for(span: Span) -> bool:
     """The act sits in a relative clause of someone honoured ('Two officers who tackled a man
-    wielding a machete have been recognised', 'PC who tackled knifeman wins bravery award'):
-    what the honour is for, not an incident."""
+    wielding a machete have been recognised', 'PC who tackled knifeman wins bravery award'), or
+    what someone is honoured for ('were honoured for chasing and detaining an armed robber'): what
+    the honour is for, not an incident."""
     act = act_token(span)
+    honour = lexicon()["honour_verbs"]
+    # 'were honoured for chasing and detaining an armed robber'
+    if (
+        act.dep_ in ("pcomp", "pobj")
+        and act.head.lower_ == "for"
+        and act.head.head.lower_ in honour
+    ):
+        return True
     clause = (
         act if act.dep_ == "relcl" else next((a for a in act.ancestors if a.dep_ == "relcl"), None)
     )
     if clause is None:
         return False
     noun = clause.head
-    return noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in lexicon()["honour_verbs"]
+    return noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in honour
 
 
 _LEAD_SKIP_DEPS = {"advmod", "aux", "auxpass", "neg"}  # "police then fatally shot", "had shot"
