@@ -1056,6 +1056,10 @@ def _participle_role(act: Token, police: PoliceFinder, charged: bool) -> str | N
         # sentence is not one noun ('Police lathi-charged protesters')
         and act.head.lower_ not in police.lex["pronouns"]
         and act.head.dep_ != "ROOT"
+        # nor has a subject of its own or a hyphenated first half ('officers strip-searched a
+        # schoolgirl' read as 'strip-searched schoolgirl')
+        and _child(act, _SUBJ) is None
+        and not (act.i > 0 and act.nbor(-1).text == "-")
     ):
         if police.head_is_police(act.head):
             return AGENT if charged else PATIENT
