@@ -127,31 +127,22 @@ def lexicon() -> dict[str, Any]:
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise RuleFileError(f"{path.name}: {key} must be a list of words")
         out[key] = frozenset(str(w).lower() for w in words)
-    qualified = data.get("qualified_police_nouns")
-    if not isinstance(qualified, dict) or not all(
-        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in qualified.values()
+    for key, what in (
+        ("qualified_police_nouns", "nouns"),
+        ("other_sense_particles", "verbs"),
+        ("police_weapons", "nouns"),
     ):
-        raise RuleFileError(f"{path.name}: qualified_police_nouns must map nouns to word lists")
-    out["qualified_police_nouns"] = {
-        str(k).lower(): frozenset(w.lower() for w in v) for k, v in qualified.items()
-    }
-    particles = data.get("other_sense_particles")
-    if not isinstance(particles, dict) or not all(
-        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in particles.values()
-    ):
-        raise RuleFileError(f"{path.name}: other_sense_particles must map verbs to word lists")
-    out["other_sense_particles"] = {
-        str(k).lower(): frozenset(w.lower() for w in v) for k, v in particles.items()
-    }
-    weapons = data.get("police_weapons")
-    if not isinstance(weapons, dict) or not all(
-        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in weapons.values()
-    ):
-        raise RuleFileError(f"{path.name}: police_weapons must map nouns to word lists")
-    out["police_weapons"] = {
-        str(k).lower(): frozenset(w.lower() for w in v) for k, v in weapons.items()
-    }
+        out[key] = _word_map(data.get(key), f"{path.name}: {key} must map {what} to word lists")
     return out
+
+
+def _word_map(value: Any, error: str) -> dict[str, frozenset[str]]:
+    """A lexicon entry mapping words to word lists, lower-cased; `error` when it is not one."""
+    if not isinstance(value, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in value.values()
+    ):
+        raise RuleFileError(error)
+    return {str(k).lower(): frozenset(w.lower() for w in v) for k, v in value.items()}
 
 
 def _capitalised(tok: Token) -> bool:
