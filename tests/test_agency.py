@@ -610,3 +610,45 @@ def test_oversight_named_outside_a_spokespersons_quote(text, named):
     from flows.extract.mentions import names_oversight
 
     assert names_oversight(text) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "incident"),
+    [
+        # 'agents' once qualified as police ('BCA agents') means those police when repeated bare
+        (
+            "Undercover BCA agents entered a house in the town. Two agents, both veterans, "
+            "fired their weapons, killing the man.",
+            True,
+        ),
+        # ... within the sentence too
+        ("After FBI special agents surrounded the house, two agents shot the man dead.", True),
+        # bare 'agents' the article never tied to police stays unknown
+        ("Two agents fired their weapons at the farm, killing the man.", False),
+        # 'travel agents' is a compound of its own, not those police
+        (
+            "Federal agents searched the office. Two travel agents were shot and killed in the "
+            "robbery by a gunman.",
+            False,
+        ),
+    ],
+)
+def test_a_police_noun_named_again_bare(nlp, text, incident):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) == incident, [(m.rule_id, m.quote) for m in ext.mentions]
+
+
+def test_charging_at_police_is_not_a_charge_against_them(nlp):
+    text = "BCA agents told him he was under arrest. He then grabbed a knife and charged three agents."
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert ext.mentions == [], [(m.rule_id, m.quote) for m in ext.mentions]
+    assert _role(nlp, "Prosecutors charged three officers with manslaughter.", "charged") == AGENT
+
+
+def test_repeated_police_nouns_are_qualified_nouns():
+    lex = lexicon()
+    assert lex["repeated_police_nouns"] <= lex["qualified_police_nouns"].keys()
+    from flows.extract.agency import police_nouns_named
+
+    named = police_nouns_named("Then FBI special agents came. Later the agents left; estate agents")
+    assert named == {"agent": 5}

@@ -23,6 +23,7 @@ Returns one of AGENT, PATIENT, OTHER (someone else did it, or police only talk a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -122,6 +123,7 @@ def lexicon() -> dict[str, Any]:
         "honour_verbs",
         "harmed_in_verbs",
         "generic_people",
+        "repeated_police_nouns",
     ):
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -133,6 +135,12 @@ def lexicon() -> dict[str, Any]:
         ("police_weapons", "nouns"),
     ):
         out[key] = _word_map(data.get(key), f"{path.name}: {key} must map {what} to word lists")
+    unqualified = out["repeated_police_nouns"] - out["qualified_police_nouns"].keys()
+    if unqualified:
+        raise RuleFileError(
+            f"{path.name}: repeated_police_nouns must be qualified_police_nouns: "
+            + ", ".join(sorted(unqualified))
+        )
     return out
 
 
@@ -143,6 +151,36 @@ def _word_map(value: Any, error: str) -> dict[str, frozenset[str]]:
     ):
         raise RuleFileError(error)
     return {str(k).lower(): frozenset(w.lower() for w in v) for k, v in value.items()}
+
+
+def noun_family(word: str) -> str:
+    """'agents' and 'agent' are one noun to be named again."""
+    return word[:-1] if word.endswith("s") else word
+
+
+@cache
+def _qualified_use() -> re.Pattern[str]:
+    lex = lexicon()
+    nouns = sorted(lex["repeated_police_nouns"], key=len, reverse=True)
+    quals: set[str] = set()
+    for noun in nouns:
+        quals |= lex["qualified_police_nouns"][noun]
+    q = "|".join(re.escape(w) for w in sorted(quals, key=len, reverse=True))
+    n = "|".join(re.escape(w) for w in nouns)
+    return re.compile(rf"\b({q})\s+(?:(?:{q})\s+)?({n})\b", re.IGNORECASE)
+
+
+def police_nouns_named(text: str) -> dict[str, int]:
+    """Each repeatable police noun (`repeated_police_nouns`) the text uses with its police
+    modifier ('BCA agents', 'FBI special agents', 'SWAT snipers'): its family (`noun_family`)
+    and the offset of the first such use. A later bare 'agents' means those police."""
+    lex = lexicon()
+    out: dict[str, int] = {}
+    for m in _qualified_use().finditer(text):
+        noun = m.group(2).lower()
+        if m.group(1).lower() in lex["qualified_police_nouns"][noun]:
+            out.setdefault(noun_family(noun), m.start())
+    return out
 
 
 def _capitalised(tok: Token) -> bool:
@@ -160,6 +198,7 @@ class PoliceFinder:
         they_are_police: bool = False,
         weapons: bool = False,
         lone_weapons: bool = False,
+        named_before: frozenset[str] = frozenset(),
     ):
         """`they_are_police`: the sentence before names police, so a 'they' with no police-free
         antecedent in this sentence refers to them. `weapons`: the text is about police facing a
@@ -172,6 +211,9 @@ class PoliceFinder:
         # bullets, pepper balls, impact munitions, tear gas) stand for police ('a news crew is shot
         # with rubber bullets'); not batons, shields, pepper spray or Tasers, which others carry
         self.lone_weapons = lone_weapons
+        # repeatable police nouns the article used with their police modifier before this text
+        # ('BCA agents'): a bare one here means them (`police_nouns_named`)
+        self.named_before = named_before
         self.marked: set[int] = set()
         self._busy: set[int] = set()  # partitive heads being resolved (parses can loop via conj)
         for span in doc.spans.get("forces", []):
@@ -232,8 +274,25 @@ class PoliceFinder:
         ):
             return True  # "three of the officers", "one of the deputies", "a member of the force"
         need = self.lex["qualified_police_nouns"].get(word)
-        return bool(need) and bool(
-            mods & need or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+        if not need:
+            return False
+        return (
+            bool(mods & need)
+            or any(self.head_is_police(c) for c in tok.children if c.dep_ in _MODIFIERS)
+            or self._named_again(tok)
+        )
+
+    def _named_again(self, tok: Token) -> bool:
+        """A bare repeatable police noun ('two agents fired') after the article, or this text,
+        used it with its police modifier ('BCA agents entered the home'). Not with a compound
+        of its own ('travel agents')."""
+        if tok.lower_ not in self.lex["repeated_police_nouns"] or any(
+            c.dep_ == "compound" for c in tok.children
+        ):
+            return False
+        family = noun_family(tok.lower_)
+        return family in self.named_before or any(
+            noun_family(t.lower_) == family and self.head_is_police(t) for t in tok.doc[: tok.i]
         )
 
     def _of_police(self, tok: Token, depth: int) -> bool:
@@ -705,6 +764,14 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
     the doer of the offence."""
     obj = _child(verb, ("dobj",))
     subj, passive = _clause_subject(verb)
+    if (
+        verb.lower_ == "charged"
+        and obj is not None
+        and not any(c.dep_ in ("prep", "agent") for c in verb.children)
+    ):
+        # charged with no charge, case or death named: the attack ('the man charged three agents'),
+        # or police charging someone
+        return OTHER
     doer = obj if obj is not None else (subj if passive or _is_passive(verb) else None)
     if (
         doer is None

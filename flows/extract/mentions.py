@@ -165,6 +165,9 @@ class SentenceContext:
     pronoun_police: bool | None = None
     protest: bool = False  # a protest named in the sentence or its paragraph (encounter window)
     military: bool = False  # soldiers named in the sentence or its paragraph (encounter window)
+    # repeatable police nouns used with their police modifier before this sentence ('BCA agents'),
+    # by family (agency.police_nouns_named): a bare 'agents' here means them
+    police_nouns_before: frozenset[str] = frozenset()
 
 
 OVERSIGHT = re.compile(
@@ -412,6 +415,7 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             # were shown acting on someone earlier in the paragraph
             weapons=ctx.encounter_before or (ctx.protest and not ctx.military),
             lone_weapons=not ctx.military,
+            named_before=ctx.police_nouns_before,
         )
         if parsed
         else None

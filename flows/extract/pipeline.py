@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from flows.core.model import Article, ArticleExtraction
 from flows.extract import components  # noqa: F401  (registers the factories)
-from flows.extract.agency import previous_referent_is_police
+from flows.extract.agency import police_nouns_named, previous_referent_is_police
 from flows.extract.classifier import COMPONENT as CLASSIFIER
 from flows.extract.classifier import (
     case_window,
@@ -375,6 +375,7 @@ def _article_extraction(
     named = bool(candidates) and names_oversight(article.text)
     oversight = bool(candidates) and oversight_context(nlp, article_scores, named)
     oversight_events = oversight and (named or in_own_voice(article.text))
+    police_nouns = police_nouns_named(article.text) if candidates else {}
 
     def sentence_mentions(case: bool) -> tuple[list, list[int]]:
         """Mentions of the candidate sentences and the sentence of each; with `case`, an
@@ -404,6 +405,7 @@ def _article_extraction(
                 confronted_before=_confronted_before(article.text, spans, police, j),
                 protest=_cue_near(article.text, spans, j, "protest"),
                 military=_cue_near(article.text, spans, j, "military"),
+                police_nouns_before=frozenset(f for f, at in police_nouns.items() if at < s),
             )
             found = classified_mentions(nlp, doc, ctx, score, article_scores)
             if found and NER_PIPE in nlp.pipe_names:
