@@ -639,7 +639,9 @@ def test_a_police_noun_named_again_bare(nlp, text, incident):
 
 
 def test_charging_at_police_is_not_a_charge_against_them(nlp):
-    text = "BCA agents told him he was under arrest. He then grabbed a knife and charged three agents."
+    text = (
+        "BCA agents told him he was under arrest. He then grabbed a knife and charged three agents."
+    )
     (ext,) = extract_articles([make_article(text)], nlp)
     assert ext.mentions == [], [(m.rule_id, m.quote) for m in ext.mentions]
     assert _role(nlp, "Prosecutors charged three officers with manslaughter.", "charged") == AGENT
