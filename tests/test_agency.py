@@ -654,3 +654,24 @@ def test_repeated_police_nouns_are_qualified_nouns():
 
     named = police_nouns_named("Then FBI special agents came. Later the agents left; estate agents")
     assert named == {"agent": 5}
+
+
+@pytest.mark.parametrize(
+    ("text", "incident"),
+    [
+        # the one who shot at police 'was shot and killed': by them
+        (
+            "When deputies reached the crash, they found a man nearby who shot at them and "
+            "was shot and killed.",
+            True,
+        ),
+        ("The suspect fired at troopers and was fatally wounded.", True),
+        # he shot at someone else: nothing says police shot him
+        ("The gunman fired at shoppers and was shot dead.", False),
+        # the harm has a doer of its own
+        ("He shot at officers and was killed by a fellow gang member.", False),
+    ],
+)
+def test_harmed_after_attacking_police(nlp, text, incident):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) == incident, [(m.rule_id, m.quote) for m in ext.mentions]

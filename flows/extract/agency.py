@@ -216,8 +216,10 @@ class PoliceFinder:
         self.named_before = named_before
         self.marked: set[int] = set()
         self._busy: set[int] = set()  # partitive heads being resolved (parses can loop via conj)
+        self.forces: set[int] = set()  # tokens of named police forces
         for span in doc.spans.get("forces", []):
-            self.marked.update(range(span.start, span.end))
+            self.forces.update(range(span.start, span.end))
+        self.marked.update(self.forces)
         for span in doc.spans.get("people", []):
             if span.label_ == "officer" or (is_officer_name and is_officer_name(span.kb_id_)):
                 self.marked.update(range(span.start, span.end))
@@ -230,7 +232,13 @@ class PoliceFinder:
         """'they'/'them' refers to police: the nearest plural-capable noun phrase head before it in the
         sentence is police, or there is none and the previous sentence names police."""
         # not the phrase 'them' is part of ('one of them' is not what 'them' means)
-        t = _antecedent(tok, _ARGUMENTS, self.lex, lambda a: a not in tok.ancestors)
+        # a plural, or a police force ('the Chicago Police Department said they shot ...')
+        t = _antecedent(
+            tok,
+            _ARGUMENTS,
+            self.lex,
+            lambda a: a not in tok.ancestors and (_plural(a) or a.i in self.forces),
+        )
         return self.head_is_police(t) if t is not None else self.they_are_police
 
     def head_is_police(self, tok: Token) -> bool:
@@ -666,7 +674,8 @@ def _plural(tok: Token) -> bool:
     return (
         tok.lower_ in ("police", "people")
         or any(c.dep_ == "conj" for c in tok.children)
-        or (tok.lower_.endswith("s") and not tok.is_title)
+        # a capitalised plural at the sentence's start ('Officers said they ...'), not a name
+        or (tok.lower_.endswith("s") and (not tok.is_title or tok.i == tok.sent.start))
     )
 
 
@@ -1209,6 +1218,40 @@ def honoured_for(span: Span) -> bool:
 
 _LEAD_SKIP_DEPS = {"advmod", "aux", "auxpass", "neg"}  # "police then fatally shot", "had shot"
 _OBJECT_WORDS = {"him", "her", "them"}
+
+
+_AT_PREPS = frozenset({"at", "on", "upon", "toward", "towards"})
+
+
+def harmed_after_attacking_police(span: Span, police: PoliceFinder) -> bool:
+    """A passive harm with nobody named as its doer, told of someone who, in the same sentence,
+    acted on police: 'a man who shot at them and was shot and killed', 'he fired at deputies
+    and was killed'. The police he turned on are the ones who shot him. Only for the clause
+    that shares his subject (a verb conjoined with the passive), never across sentences."""
+    act = act_token(span)
+    if not (_is_passive(act) or any(c.dep_ == "auxpass" for c in act.children)):
+        return False
+    if _child(act, ("agent",)) is not None:
+        return False
+    # the verbs that share the passive's subject: conjoined with it, before or after it
+    verb = act
+    while verb.dep_ == "conj" and verb.head is not verb and verb.head.pos_ != "NOUN":
+        verb = verb.head
+    shared = [verb, *verb.conjuncts]
+    for other in shared:
+        if other is act or other.i > act.i or _is_passive(other):
+            continue
+        targets = [c for c in other.children if c.dep_ == "dobj"]
+        targets += [
+            g
+            for c in other.children
+            if c.dep_ == "prep" and c.lower_ in _AT_PREPS
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if any(police.is_police(t) for t in targets):
+            return True
+    return False
 
 
 def police_right_before(span: Span, police: PoliceFinder) -> bool:

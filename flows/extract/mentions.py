@@ -26,6 +26,7 @@ from flows.extract.agency import (
     done_to_people_in_general,
     done_with_police_weapon,
     fall_consequence,
+    harmed_after_attacking_police,
     has_parse,
     honoured_for,
     investigated_crime,
@@ -296,6 +297,13 @@ def _agent_by_parse(
     s, e = span.start_char, span.end_char
     if role == NO_AGENT and _weapon_used(span.id_, ctx):
         return True  # "protesters ... are pepper sprayed" after police charged them
+    if (
+        role == NO_AGENT
+        and finder is not None
+        and _rule(span.id_).get("category") == "death_following_police_contact"
+        and harmed_after_attacking_police(span, finder)
+    ):
+        return True  # "a man who shot at them and was shot and killed"
     if role == NO_AGENT:
         return (
             (ctx.encounter_before or encounter_around(text, s, e))
