@@ -127,10 +127,10 @@ def recover_dataset(dataset_dir: Path) -> list[str]:
 @task
 def discover_raw_files(raw_dir: Path) -> list[str]:
     """Every raw file, as a path relative to raw/, in a stable order; RawDirError if there is none."""
-    from flows.ingest import check_raw_dir, discover_files
+    from flows.ingest import check_raw_dir, discover_relative
 
     check_raw_dir(raw_dir)
-    return [p.relative_to(raw_dir).as_posix() for p in discover_files(raw_dir)]
+    return discover_relative(raw_dir)
 
 
 @task
@@ -418,14 +418,8 @@ def build_dataset(
         if cache_dir
         else None
     )
-    results: dict[str, FileResult] = {}
-    todo: list[str] = []
-    for rel in files:
-        hit = cache.lookup_file(raw_dir, rel) if cache is not None else None
-        if hit is not None:
-            results[rel] = hit
-        else:
-            todo.append(rel)
+    results: dict[str, FileResult] = cache.lookup_files(raw_dir, files) if cache else {}
+    todo = [rel for rel in files if rel not in results]
     summary.cached_files = len(results)
     summary.extracted_files = len(todo)
     # A few changed files are extracted inline: starting worker processes costs more than they do.

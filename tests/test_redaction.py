@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.core.ids import evidence_id
 from flows.curate.attribution import check_attribution, enforce_allegation_status
@@ -419,3 +421,29 @@ def test_attribution_memo_recomputes_only_a_changed_incident(monkeypatch):
     inc.at[1, "officers"] = ["Paul Greer", "Helen Ashdown"]
     check_attribution(inc, ev, memo)
     assert calls[2:] == [["Paul Greer", "Helen Ashdown"]], "only the changed incident"
+
+
+# A name index (`_NameIndex`) only narrows which withheld names a text is matched against: the
+# redacted text must be the one matching every name gives, whatever the names and the text.
+_NAME_WORDS = ["Ann", "Anne", "Marie", "Anne-Marie", "O'Neil", "Lee", "J.", "Smith", "Smiths"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=3).map(" ".join),
+        min_size=1,
+        max_size=6,
+    ),
+    words=st.lists(
+        st.sampled_from([*_NAME_WORDS, "the", "said", ",", "'s", "-", "(", ")", "’", "\n"]),
+        max_size=25,
+    ),
+    glue=st.sampled_from([" ", "", "  "]),
+)
+def test_name_index_redacts_as_matching_every_name(names, words, glue):
+    from flows.curate.redact import _NameIndex, _replace
+
+    text = glue.join(words)
+    index = _NameIndex(names)
+    assert _replace(text, index.in_text(text)) == _replace(text, sorted(set(names)))

@@ -304,6 +304,36 @@ def _share_exemptions(decisions: list[RedactionDecision]) -> list[RedactionDecis
     return out
 
 
+_WORD = re.compile(r"\w+")
+
+
+class _NameIndex:
+    """Name variants by their first word, so that a text is matched only against the variants
+    that can occur in it. A variant matches only where its first word stands as a whole word
+    (name_regex: no word character or hyphen before it, whitespace, an apostrophe, a hyphen or
+    the end after it), so a variant whose first word the text lacks cannot match: the result is
+    the one of matching all of them, and a release with thousands of withheld names costs a set
+    look-up per text instead of one scan per name list."""
+
+    def __init__(self, variants):
+        self.by_first: dict[str, list[str]] = {}
+        self.always: list[str] = []  # no word character to index by
+        for v in sorted(set(variants)):
+            m = _WORD.search(v)
+            if m is None:
+                self.always.append(v)
+            else:
+                self.by_first.setdefault(m.group(), []).append(v)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_first or self.always)
+
+    def in_text(self, text: str) -> list[str]:
+        """The variants that can match in `text`, in sorted order."""
+        words = self.by_first.keys() & set(_WORD.findall(text))
+        return sorted([*self.always, *(v for w in words for v in self.by_first[w])])
+
+
 def _replace(text: str, variants: list[str]) -> str:
     if not variants:
         return text
@@ -332,6 +362,7 @@ def redact(
     decisions = redaction_decisions(incidents, evidence) if decisions is None else decisions
     withheld = [d for d in decisions if d.decision == "withheld"]
     full_names = sorted({v for d in withheld for v in name_variants(d.name, rules, partial=False)})
+    full_index = _NameIndex(full_names)
     local: dict[str, list[tuple[list[str], str]]] = {}
     for d in withheld:
         reason = _short_reason(d.reason)
@@ -343,13 +374,13 @@ def redact(
     for field in LIST_FIELDS:
         if field in inc.columns:
             inc[field] = [
-                _redact_list(_as_list(v), full_names, local.get(k, []))
+                _redact_list(_as_list(v), full_index, local.get(k, []))
                 for k, v in zip(inc[col], inc[field], strict=True)
             ]
     for field in TEXT_FIELDS:
         if field in inc.columns:
             inc[field] = [
-                _replace(v, full_names + [n for vs, _ in local.get(k, []) for n in vs])
+                _replace(v, full_index.in_text(v) + [n for vs, _ in local.get(k, []) for n in vs])
                 if isinstance(v, str)
                 else v
                 for k, v in zip(inc[col], inc[field], strict=True)
@@ -380,9 +411,9 @@ def redact(
             if replaced != new:
                 found.append(reason)
                 new = replaced
-        # One scan for every withheld full name first: most quotes name none of them.
-        if full_names and _name_pattern(tuple(full_names)).search(new):
-            for n in full_names:
+        # Most quotes name none of the withheld full names: only those that can occur are tried.
+        if full_index:
+            for n in full_index.in_text(new):
                 replaced = _replace(new, [n])
                 if replaced != new:
                     found.append(full_reason[n])
@@ -406,11 +437,12 @@ def redact(
     return inc, ev
 
 
-def _redact_list(values: list[str], full_names: list[str], local) -> list[str]:
-    names = set(full_names) | {n for vs, _ in local for n in vs}
+def _redact_list(values: list[str], full_index: _NameIndex, local) -> list[str]:
+    names = {n for vs, _ in local for n in vs}
     out = []
     for v in values:
-        if v in names or _replace(v, sorted(names)) != v:
+        candidates = names | set(full_index.in_text(v))
+        if v in candidates or _replace(v, sorted(candidates)) != v:
             out.append(MARKER)
         else:
             out.append(v)
@@ -433,7 +465,9 @@ def leaked_names(
     withheld = [d for d in decisions if d.decision == "withheld"]
     if not withheld:
         return []
-    everywhere = sorted({v for d in withheld for v in name_variants(d.name, rules, partial=False)})
+    everywhere = _NameIndex(
+        v for d in withheld for v in name_variants(d.name, rules, partial=False)
+    )
     local: dict[str, set[str]] = {}
     for d in withheld:
         partial = "found in the evidence" not in d.reason
@@ -441,7 +475,7 @@ def leaked_names(
     found: list[str] = []
 
     def check(where: str, key: str, value: str) -> None:
-        names = everywhere + sorted(local.get(key, ()))
+        names = everywhere.in_text(value) + sorted(local.get(key, ()))
         if names and _replace(value, names) != value:
             found.append(f"{where}: a withheld name survives in {value[:80]!r}")
 

@@ -16,8 +16,10 @@ class RawDirError(ValueError):
     """The raw folder is missing, not a folder, or holds no input file: nothing to build from."""
 
 
-def _entries(directory: Path) -> Iterator[tuple[str, Path]]:
-    """(kind, path) for every entry under directory, lazily: kind is found, skipped or sidecar."""
+def _entries(directory: str) -> Iterator[tuple[str, str]]:
+    """(kind, path) for every entry under directory, lazily: kind is found, skipped or sidecar.
+    Paths are strings (os.scandir's own): a raw/ of 100,000 files is listed without building a
+    Path object per entry."""
     try:
         entries = list(os.scandir(directory))
     except OSError as exc:
@@ -26,17 +28,19 @@ def _entries(directory: Path) -> Iterator[tuple[str, Path]]:
         yield "found", directory
         return
     for entry in entries:
-        path = Path(entry.path)
         if entry.name.startswith("."):
-            yield "skipped", path
+            yield "skipped", entry.path
         elif entry.name.endswith(SIDECAR_SUFFIX) and not entry.is_dir(follow_symlinks=False):
-            yield "sidecar", path  # read with its file; a symlinked one is checked there
+            yield "sidecar", entry.path  # read with its file; a symlinked one is checked there
         elif entry.is_symlink():
-            yield "found", path  # read_file decides: inside raw/ it is read, outside quarantined
+            yield (
+                "found",
+                entry.path,
+            )  # read_file decides: inside raw/ it is read, outside quarantined
         elif entry.is_dir(follow_symlinks=False):
-            yield from _entries(path)
+            yield from _entries(entry.path)
         else:
-            yield "found", path
+            yield "found", entry.path
 
 
 def check_raw_dir(raw_dir: Path) -> None:
@@ -48,7 +52,7 @@ def check_raw_dir(raw_dir: Path) -> None:
         raise RawDirError(f"raw folder {raw_dir} does not exist")
     if not raw_dir.is_dir():
         raise RawDirError(f"raw folder {raw_dir} is not a folder")
-    if not any(kind == "found" for kind, _ in _entries(raw_dir)):
+    if not any(kind == "found" for kind, _ in _entries(str(raw_dir))):
         raise RawDirError(f"raw folder {raw_dir} is empty: no article files to build from")
 
 
@@ -58,18 +62,31 @@ def discover_files(raw_dir: Path) -> list[Path]:
     Left out, with a log line: `*.meta.json` sidecars (read with their file) and hidden entries
     (names starting with '.'). Symlinks are listed but never followed into directories."""
     raw_dir = Path(raw_dir)
-    found: list[Path] = []
-    skipped: list[Path] = []
-    sidecars: list[Path] = []
+    return [raw_dir / rel for rel in discover_relative(raw_dir)]
+
+
+def discover_relative(raw_dir: Path) -> list[str]:
+    """`discover_files` as paths relative to raw_dir ('/'-separated), sorted."""
+    root = str(raw_dir)
+    found: list[str] = []
+    skipped: list[str] = []
+    sidecars: list[str] = []
     lists = {"found": found, "skipped": skipped, "sidecar": sidecars}
-    for kind, path in _entries(raw_dir):
+    for kind, path in _entries(root):
         lists[kind].append(path)
     for path in skipped:
         log.info("skipped hidden entry %s", path)
-    names = {p.name for p in found}
+    names = {os.path.basename(p) for p in found}
     for sidecar in sidecars:
-        base = sidecar.name[: -len(SIDECAR_SUFFIX)]
+        base = os.path.basename(sidecar)[: -len(SIDECAR_SUFFIX)]
         if base not in names and not any(n.rsplit(".", 1)[0] == base for n in names):
             log.warning("sidecar %s has no matching file", sidecar)
-    found.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
-    return found
+    prefix = os.path.join(root, "")
+    rel = [
+        (p[len(prefix) :] if p.startswith(prefix) else os.path.relpath(p, root)).replace(
+            os.sep, "/"
+        )
+        for p in found
+    ]
+    rel.sort()
+    return rel

@@ -149,6 +149,33 @@ class ResultCache:
         hit = self.lookup(rel_path, *sig)
         if hit is not None:
             return hit
+        return self._lookup_moved(path, rel_path, sig)
+
+    def lookup_files(self, raw_dir: Path, rel_paths: Iterable[str]) -> dict[str, FileResult]:
+        """`lookup_file` for many files: the stat matches in one pass over this code version's
+        rows (one query, not one per file: a build of 100,000 unchanged files reads them all),
+        then the content-hash path for the files whose stat moved."""
+        root = os.fspath(raw_dir)
+        sigs = {rel: file_signature(os.path.join(root, rel)) for rel in rel_paths}
+        hits: dict[str, FileResult] = {}
+        rows = self.db.execute(
+            "SELECT s.rel_path, s.size, s.mtime_ns, c.payload FROM by_stat s JOIN by_content c "
+            "ON c.content_sha256 = s.content_sha256 AND c.rel_path = s.rel_path AND c.version = s.version "
+            "WHERE s.version = ?",
+            (self.version,),
+        )
+        for rel, size, mtime_ns, payload in rows:
+            if sigs.get(rel) == (size, mtime_ns):
+                hits[rel] = pickle.loads(payload)
+        for rel, sig in sigs.items():
+            if rel not in hits and sig is not None:
+                hit = self._lookup_moved(Path(root) / rel, rel, sig)
+                if hit is not None:
+                    hits[rel] = hit
+        return hits
+
+    def _lookup_moved(self, path: Path, rel_path: str, sig: tuple[int, int]) -> FileResult | None:
+        """A content-hash match for a file whose size or mtime moved; its new stat is recorded."""
         if not self.db.execute(
             "SELECT 1 FROM by_content WHERE rel_path = ? AND version = ? LIMIT 1",
             (rel_path, self.version),
