@@ -363,11 +363,19 @@ def redact(
     withheld = [d for d in decisions if d.decision == "withheld"]
     full_names = sorted({v for d in withheld for v in name_variants(d.name, rules, partial=False)})
     full_index = _NameIndex(full_names)
+    # incident -> (variants, reason) of each person withheld in it, once each: an incident told
+    # by many articles holds many decisions about the same person
     local: dict[str, list[tuple[list[str], str]]] = {}
     for d in withheld:
         reason = _short_reason(d.reason)
         variants = name_variants(d.name, rules, partial="found in the evidence" not in d.reason)
-        local.setdefault(d.incident_id, []).append((variants, reason))
+        entries = local.setdefault(d.incident_id, [])
+        if (variants, reason) not in entries:
+            entries.append((variants, reason))
+    # incident -> every variant withheld in it: one scan tells whether a quote names any of them
+    local_any = {
+        k: tuple(sorted({n for vs, _ in entries for n in vs})) for k, entries in local.items()
+    }
 
     inc = incidents.copy()
     col = _id_col(inc)
@@ -406,7 +414,10 @@ def redact(
             continue
         found: list[str] = []
         new = quote
-        for variants, reason in local.get(key, []):
+        entries = local.get(key, [])
+        if entries and not _name_pattern(local_any[key]).search(new):
+            entries = []
+        for variants, reason in entries:
             replaced = _replace(new, variants)
             if replaced != new:
                 found.append(reason)
