@@ -74,7 +74,9 @@ def _text(value: Any) -> str | None:
 def page_records(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """One compact record per incident (newest first) with its evidence and where each quote came from."""
     inc, ev, art = tables["incidents"], tables["evidence"], tables["articles"]
-    articles = {r["article_id"]: r for r in art.to_dict("records")}
+    # only the articles a quote comes from: most of a large corpus reports no incident
+    cited = art[art["article_id"].isin(set(ev["article_id"]))]
+    articles = {r["article_id"]: r for r in cited.to_dict("records")}
     quotes: dict[str, list[dict[str, Any]]] = {}
     for r in ev.sort_values(["incident_id", "article_id", "char_start"]).to_dict("records"):
         a = articles.get(r["article_id"], {})
