@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -315,7 +315,7 @@ class _NameIndex:
     the one of matching all of them, and a release with thousands of withheld names costs a set
     look-up per text instead of one scan per name list."""
 
-    def __init__(self, variants):
+    def __init__(self, variants: Iterable[str]) -> None:
         self.by_first: dict[str, list[str]] = {}
         self.always: list[str] = []  # no word character to index by
         for v in sorted(set(variants)):

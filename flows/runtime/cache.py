@@ -47,7 +47,7 @@ def _sidecars(path: Path) -> list[Path]:
     return [p for p in dict.fromkeys(sidecar_paths(path)) if p != path and p.is_file()]
 
 
-def file_signature(path: Path) -> tuple[int, int] | None:
+def file_signature(path: Path | str) -> tuple[int, int] | None:
     """(size, mtime_ns) of a regular file and its .meta.json sidecars together; None when the
     file is missing or a symlink (such files are never cached).
 
