@@ -24,7 +24,7 @@ Returns one of AGENT, PATIENT, OTHER (someone else did it, or police only talk a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from typing import Any
 
@@ -956,20 +956,21 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     return UNKNOWN
 
 
-def _targets(verb: Token) -> list[Token]:
-    """What the verb acts on: its object, and the one it is done 'at' or 'on' ('fired at him';
-    the preposition itself when the parse gave it no object)."""
+def _targets(verb: Token, preps: Collection[str] = ("at", "on")) -> list[Token]:
+    """What the verb acts on: its object, and the one it is done 'at' or 'on' (or another of
+    `preps`) ('fired at him'; the preposition itself when the parse gave it no object)."""
     obj = _child(verb, ("dobj",))
     return ([obj] if obj is not None else []) + [
-        _child(c, ("pobj",)) or c
-        for c in verb.children
-        if c.dep_ == "prep" and c.lower_ in ("at", "on")
+        _child(c, ("pobj",)) or c for c in verb.children if c.dep_ == "prep" and c.lower_ in preps
     ]
 
 
-def _acts_on_police(verb: Token, police: PoliceFinder) -> bool:
-    """The verb's object, or the one it is done 'at' or 'on', is police ('shot at officers')."""
-    return any(police.is_police(t) for t in _targets(verb))
+def _acts_on_police(
+    verb: Token, police: PoliceFinder, preps: Collection[str] = ("at", "on")
+) -> bool:
+    """The verb's object, or the one it is done 'at' or 'on' (`preps`), is police ('shot at
+    officers')."""
+    return any(police.is_police(t) for t in _targets(verb, preps))
 
 
 def _doer_of_frame(gov: Token, police: PoliceFinder) -> str:
@@ -1229,29 +1230,16 @@ def harmed_after_attacking_police(span: Span, police: PoliceFinder) -> bool:
     and was killed'. The police he turned on are the ones who shot him. Only for the clause
     that shares his subject (a verb conjoined with the passive), never across sentences."""
     act = act_token(span)
-    if not (_is_passive(act) or any(c.dep_ == "auxpass" for c in act.children)):
+    if not _is_passive(act) or _child(act, ("agent",)) is not None:
         return False
-    if _child(act, ("agent",)) is not None:
-        return False
-    # the verbs that share the passive's subject: conjoined with it, before or after it
+    # the verbs that share the passive's subject: conjoined with it, before it
     verb = act
-    while verb.dep_ == "conj" and verb.head is not verb and verb.head.pos_ != "NOUN":
+    while verb.dep_ == "conj":
         verb = verb.head
-    shared = [verb, *verb.conjuncts]
-    for other in shared:
-        if other is act or other.i > act.i or _is_passive(other):
-            continue
-        targets = [c for c in other.children if c.dep_ == "dobj"]
-        targets += [
-            g
-            for c in other.children
-            if c.dep_ == "prep" and c.lower_ in _AT_PREPS
-            for g in c.children
-            if g.dep_ == "pobj"
-        ]
-        if any(police.is_police(t) for t in targets):
-            return True
-    return False
+    return any(
+        other.i < act.i and not _is_passive(other) and _acts_on_police(other, police, _AT_PREPS)
+        for other in (verb, *verb.conjuncts)
+    )
 
 
 def police_right_before(span: Span, police: PoliceFinder) -> bool:

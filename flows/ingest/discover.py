@@ -33,10 +33,8 @@ def _entries(directory: str) -> Iterator[tuple[str, str]]:
         elif entry.name.endswith(SIDECAR_SUFFIX) and not entry.is_dir(follow_symlinks=False):
             yield "sidecar", entry.path  # read with its file; a symlinked one is checked there
         elif entry.is_symlink():
-            yield (
-                "found",
-                entry.path,
-            )  # read_file decides: inside raw/ it is read, outside quarantined
+            # read_file decides: inside raw/ it is read, outside quarantined
+            yield "found", entry.path
         elif entry.is_dir(follow_symlinks=False):
             yield from _entries(entry.path)
         else:

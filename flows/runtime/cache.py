@@ -119,18 +119,6 @@ class ResultCache:
             "version TEXT, payload BLOB, PRIMARY KEY (content_sha256, rel_path, version))"
         )
 
-    def lookup(self, rel_path: str, size: int, mtime_ns: int) -> FileResult | None:
-        """A cached result for a file whose path, size and mtime are unchanged."""
-        row = self.db.execute(
-            "SELECT s.content_sha256, c.payload FROM by_stat s JOIN by_content c "
-            "ON c.content_sha256 = s.content_sha256 AND c.rel_path = s.rel_path AND c.version = s.version "
-            "WHERE s.rel_path = ? AND s.version = ? AND s.size = ? AND s.mtime_ns = ?",
-            (rel_path, self.version, size, mtime_ns),
-        ).fetchone()
-        if row is None:
-            return None
-        return pickle.loads(row[1])
-
     def lookup_by_content(self, rel_path: str, sha256: str) -> FileResult | None:
         """A cached result for this path with the same content (e.g. a file touched, not edited)."""
         row = self.db.execute(
@@ -139,22 +127,11 @@ class ResultCache:
         ).fetchone()
         return None if row is None else pickle.loads(row[0])
 
-    def lookup_file(self, raw_dir: Path, rel_path: str) -> FileResult | None:
-        """The cached result for raw_dir/rel_path if its content is unchanged: a stat match first,
-        then (when only the timestamps moved) a content-hash match, whose new stat is recorded."""
-        path = raw_dir / rel_path
-        sig = file_signature(path)
-        if sig is None:
-            return None
-        hit = self.lookup(rel_path, *sig)
-        if hit is not None:
-            return hit
-        return self._lookup_moved(path, rel_path, sig)
-
     def lookup_files(self, raw_dir: Path, rel_paths: Iterable[str]) -> dict[str, FileResult]:
-        """`lookup_file` for many files: the stat matches in one pass over this code version's
-        rows (one query, not one per file: a build of 100,000 unchanged files reads them all),
-        then the content-hash path for the files whose stat moved."""
+        """The cached results of the files under raw_dir whose content is unchanged: a stat match
+        first, in one pass over this code version's rows (one query, not one per file: a build
+        of 100,000 unchanged files reads them all), then, for files whose timestamps moved, a
+        content-hash match, whose new stat is recorded."""
         root = os.fspath(raw_dir)
         sigs = {rel: file_signature(os.path.join(root, rel)) for rel in rel_paths}
         hits: dict[str, FileResult] = {}
