@@ -211,3 +211,29 @@ def test_an_officer_and_a_dead_victim_named_elsewhere_in_the_release_stay_named(
     text = published_text(incidents, evidence)
     assert "Paul Renwick" in text
     assert not [d for d in decisions if d.decision == "withheld" and "Marr" in d.name]
+
+
+ACCENTED = (
+    "A Thames Valley Police officer was jailed for raping a woman he met while on duty.\n\n"
+    "PC Owen Marsh, 41, raped Zoë Martínez, 26, at her flat in Reading in 2022, a jury found.\n\n"
+    "Ms Martínez told the court she had trusted him because he was a police officer."
+)
+ACCENTED_CHILD = (
+    "Two officers strip-searched schoolboy José Núñez, 15, at a police station in Leeds without "
+    "an appropriate adult, a watchdog found."
+)
+
+
+@pytest.mark.parametrize(
+    "text, name_parts",
+    [(ACCENTED, ("Zoë", "Martínez")), (ACCENTED_CHILD, ("José", "Núñez"))],
+)
+def test_names_with_accented_letters_are_withheld(text, name_parts):
+    """Names are found whatever Latin letters they are written in: a name with an accented
+    letter was invisible to the name patterns (so never withheld) before flows/core/letters.py."""
+    incidents, evidence, decisions = run(text)
+    published = published_text(incidents, evidence)
+    assert len(evidence) >= 1 and MARKER in published
+    for part in name_parts:
+        assert part not in published
+    assert not leaked_names(incidents, evidence, decisions)

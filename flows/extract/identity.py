@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from flows.core.letters import LOWER, UPPER
 from flows.core.model import ProtectedName
 from flows.extract.resources import trained_ner
 
@@ -26,7 +27,7 @@ REASON_SEXUAL = "victim of a sexual offence (lifelong anonymity)"
 REASON_UNDECIDED = (
     "named beside a sexual-offence report, role not established (withheld by default)"
 )
-_TOKEN = r"[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+_TOKEN = rf"[{UPPER}](?:[{LOWER}]+|['’][{UPPER}][{LOWER}]+)(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)?"
 CANDIDATE_NAME = re.compile(rf"(?<![\w-])(?<!\w['’]){_TOKEN}(?:\s+{_TOKEN}){{1,2}}(?![\w-])")
 
 # ---------------------------------------------------------------- rules (data files) loading
@@ -304,7 +305,7 @@ def _occurrences(
 
 
 _TITLED_SURNAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!\s+[A-Z])"
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?P<surname>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)\b(?!\s+[{UPPER}])"
 )
 
 

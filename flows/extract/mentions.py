@@ -9,6 +9,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
+from flows.core.letters import LOWER, UPPER
 from flows.core.model import Mention
 from flows.core.util import unique_in_order
 from flows.extract.agency import (
@@ -111,9 +112,11 @@ _GENERIC = re.compile(
     r"|\b(?:more than|at least|over|nearly|almost|some)\s+[\d,]+\s+(?:people|deaths|officers|cases|complaints)\b",
     re.IGNORECASE,
 )
+# a word of a person's name, accented letters too ('Núñez')
+_NAME_WORD = rf"[{UPPER}][{LOWER}’'-]+"
 _LIST_ITEM = re.compile(
     r"\b(?:the\s+)?(?P<noun>murder|killing|death|shooting|abuse|rape|strip[- ]search(?:ing)?|treatment)"
-    r"\s+of\s+(?P<name>(?:Child|Patient|Officer)\s+[A-Z]\b|[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+){1,2})"
+    rf"\s+of\s+(?P<name>(?:Child|Patient|Officer)\s+[A-Z]\b|{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})"
 )
 LIST_CATEGORY = {
     "murder": "criminal_offence_by_officer",
@@ -125,7 +128,8 @@ LIST_CATEGORY = {
     "treatment": "other_misconduct",
 }
 _VIGIL = re.compile(
-    r"\b(?:vigil|protest|demonstration)\s+for\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z’'-]+)?)|\b(?:her|his|their)\s+vigil\b"
+    rf"\b(?:vigil|protest|demonstration)\s+for\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+    r"|\b(?:her|his|their)\s+vigil\b"
 )
 _DEATH_WORD = re.compile(
     r"\b(?:kill\w*|dead|died|dies|dying|death|deaths|fatal\w*|murder\w*|life-threatening)\b",
@@ -596,12 +600,12 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
     return out
 
 
+_EXAMPLE = (
+    rf"(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
 _EXAMPLES = re.compile(
-    r"\b(?:such as|including|like|namely)\s+(?P<names>(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|"
-    r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
-    r"(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)"
-    r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:(?:Child|Officer|Patient|Person|Witness)\s+[A-Z]\b|"
-    r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?))*)"
+    rf"\b(?:such as|including|like|namely)\s+(?P<names>{_EXAMPLE}(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    rf"{_EXAMPLE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_EXAMPLE})*)"
 )
 
 
@@ -613,7 +617,7 @@ def _examples(text: str) -> list[str]:
     return out
 
 
-_CAP_WORD = re.compile(r"\b[A-Z][a-z-]+\b")
+_CAP_WORD = re.compile(rf"\b[{UPPER}][{LOWER}-]+\b")
 
 
 def _surnames(text: str, ctx: SentenceContext) -> list[tuple[str, str]]:

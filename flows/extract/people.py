@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_UP = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+from flows.core.letters import LOWER, UPPER
+
+_UP = rf"(?:Mc|Mac|O['’])?[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?"
 _PARTICLES = "de|van|von|da|al|el|bin|le"  # lower-case words inside a name: 'Vincent van Gogh'
 # a middle initial ('Marcus J. Delaney') may stand between two words of a name
 _NAME = (

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from flows.core.letters import LOWER, UPPER
 from flows.extract.resources import PATTERNS, RuleFileError
 
 ROLES = "victim_roles.v1"
@@ -47,7 +48,9 @@ _MISREAD_NAME_LABELS = {
 }  # fmt: skip
 _ACTOR_ROLES = ("nsubj", "nsubjpass", "dobj")
 _CLAUSE_ROLES = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "dative")
-_WORD = re.compile(r"(?:O['’]|D['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Z]?[a-z]+)*")
+_WORD = re.compile(
+    rf"(?:O['’]|D['’])?[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)?(?:[-'’][{UPPER}]?[{LOWER}]+)*"
+)
 _INITIAL = re.compile(r"[A-Z]\.")
 _SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
 
