@@ -144,3 +144,18 @@ def test_a_long_story_lends_its_region_to_no_incident_told_in_passing(nlp):
     passing = [m for m in ext.mentions if "Mersha" in m.quote]
     assert passing
     assert all(m.region is None for m in passing), [(m.region, m.quote) for m in passing]
+
+
+def test_a_place_named_like_a_person_of_the_story_is_that_person():
+    """'Wilson' is the man shot (and a town in North Carolina): not where it happened. The
+    location falls back to the home town of the officer's department, and its region with it."""
+    text = (
+        "Wilson tried to flee a traffic stop by Cottage Grove police officer Brad Petersen. "
+        "Petersen became entangled with the vehicle and was dragged, then shot Wilson."
+    )
+    (x,) = extract_articles([make_article(text, "wilson.txt")])
+    assert x.mentions
+    for m in x.mentions:
+        assert "Wilson" in m.subjects
+        assert m.location == "Cottage Grove"
+        assert m.region == "US-MN"

@@ -153,6 +153,38 @@ def enrich_article(
         _context_dates(text, spans, mentions, index, refs, from_metadata, case)
     if one_story:
         _opening_date(text, spans, mentions, index, refs, from_metadata)
+    _people_are_not_places(mentions)
+
+
+def _people_are_not_places(mentions: list[Mention]) -> None:
+    """A place named like a person of the article ('Wilson tried to flee ... then shot Wilson': the
+    town of Wilson) is that person: it leaves `location`, which falls back to the home town of the
+    mention's own agency ('Cottage Grove police officer') when nothing else is left."""
+    people = {
+        w.lower()
+        for m in mentions
+        for name in (*m.subjects, *m.officers)
+        for w in re.findall(r"[A-Za-z][\w'’-]*", name)
+    }
+    if not people:
+        return
+    for m in mentions:
+        if not m.location:
+            continue
+        parts = [p.strip() for p in m.location.split(",")]
+        kept = [p for p in parts if not {w.lower() for w in p.split()} <= people]
+        if len(kept) == len(parts):
+            continue
+        if not kept:
+            # the region came from the person's namesake town too: the agency's home says it
+            homes = [
+                p
+                for p in agency_places(m.police_forces, (), (m.country,) if m.country else ())
+                if p.kind == "city"
+            ]
+            kept = [p.name for p in homes[:1]]
+            m.region = homes[0].region if homes else None
+        m.location = ", ".join(kept) or None
 
 
 # ---- dates -------------------------------------------------------------------------------------
