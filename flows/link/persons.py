@@ -36,8 +36,10 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
+from nicknames import NickNamer
 from rapidfuzz.distance import JaroWinkler
 
 from flows.core.model import Mention
@@ -69,17 +71,45 @@ def name_parts(name: str) -> tuple[str | None, str | None]:
     """(first name, surname) of a person's name, lower case; (None, surname) for one word.
 
     Titles ("Mr") and suffixes ("Jr.") are dropped, a possessive "'s" is removed."""
+    words = _name_words(name)
+    if not words:
+        return None, None
+    return (words[0] if len(words) > 1 else None), words[-1]
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a person's name, lower case, without titles, suffixes and a possessive."""
     words = [w for w in re.split(r"\s+", name.strip()) if w]
     words = [re.sub(r"['’]s$", "", w) for w in words]
     while words and _TITLE.match(words[0]):
         words = words[1:]
     while len(words) > 1 and _SUFFIX.match(words[-1].rstrip(",")):
         words = words[:-1]
-    if not words:
-        return None, None
-    surname = words[-1].strip(".,").lower()
-    first = words[0].strip(".,").lower() if len(words) > 1 else None
-    return first, surname
+    return [w.strip(".,").lower() for w in words]
+
+
+def given_names(name: str) -> list[str]:
+    """The given names of a person's name, lower case: the first and any middle names, without
+    titles, suffixes and a middle initial ('Shaun Leo Gates' -> ['shaun', 'leo']; 'John A. Smith'
+    -> ['john']). A writer may call someone by a middle name ('Marquis Whitlock' for 'DeShawn
+    Marquis Whitlock')."""
+    words = _name_words(name)
+    if len(words) < 2:
+        return []
+    return [words[0], *(w for w in words[1:-1] if len(w) > 1)]
+
+
+@cache
+def _namer() -> NickNamer:
+    return NickNamer()
+
+
+@cache
+def _name_forms(name: str) -> frozenset[str]:
+    """A given name with the names it is a nickname of and its own nicknames ('terry' -> 'terence',
+    'nate' -> 'nathaniel', 'nathan'), from the `nicknames` package's hand-curated English table."""
+    namer = _namer()
+    return frozenset({name, *namer.canonicals_of(name), *namer.nicknames_of(name)})
 
 
 def surname_keys(surname: str) -> set[str]:
@@ -100,14 +130,22 @@ def first_names_agree(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and long.startswith(short):
         return True
-    return JaroWinkler.similarity(a, b) >= FIRST_NAME_SIMILARITY
+    if JaroWinkler.similarity(a, b) >= FIRST_NAME_SIMILARITY:
+        return True
+    # 'Terry' and 'Terrence', 'Nate' and 'Nathaniel': a nickname of one is (a spelling of) the other
+    # ('Terence' spelt 'Terrence'): forms that are spellings of each other agree too
+    forms_a, forms_b = _name_forms(a), _name_forms(b)
+    return bool(forms_a & forms_b) or any(
+        JaroWinkler.similarity(x, y) >= FIRST_NAME_SIMILARITY for x in forms_a for y in forms_b
+    )
 
 
 @dataclass
 class Profile:
     """What one group of mentions says about its incident, for comparing groups."""
 
-    firsts: dict[str, set[str]] = field(default_factory=dict)  # surname key -> first names
+    # surname key -> given names (first and middle names: `given_names`)
+    firsts: dict[str, set[str]] = field(default_factory=dict)
     officer_surnames: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
@@ -129,13 +167,11 @@ class Profile:
             for s in m.subjects:
                 if s.lower() in officers:
                     continue
-                first, surname = name_parts(s)
+                _, surname = name_parts(s)
                 if not surname:
                     continue
                 for key in surname_keys(surname):
-                    p.firsts.setdefault(key, set())
-                    if first:
-                        p.firsts[key].add(first)
+                    p.firsts.setdefault(key, set()).update(given_names(s))
             p.countries |= {m.country} if m.country else set()
             p.regions |= {m.region} if m.region else set()
             p.places |= {x.lower() for x in [m.location, *m.police_forces] if x}
