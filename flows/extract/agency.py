@@ -115,6 +115,7 @@ def lexicon() -> dict[str, Any]:
         "verb_first_words",
         "weapons_carried_by_others",
         "investigating_nouns",
+        "counting_nouns",
         "fall_verbs",
         "body_parts",
         "virtue_verbs",
@@ -133,6 +134,7 @@ def lexicon() -> dict[str, Any]:
         ("qualified_police_nouns", "nouns"),
         ("other_sense_particles", "verbs"),
         ("police_weapons", "nouns"),
+        ("police_vehicles", "nouns"),
     ):
         out[key] = _word_map(data.get(key), f"{path.name}: {key} must map {what} to word lists")
     unqualified = out["repeated_police_nouns"] - out["qualified_police_nouns"].keys()
@@ -337,12 +339,17 @@ class PoliceFinder:
             return False
         for t in (tok, *tok.conjuncts):
             need = self.lex["police_weapons"].get(t.lower_)
+            if need is None:
+                # 'a flash-bang': the tokenizer split the weapon's hyphenated name
+                need = self.lex["police_weapons"].get(_hyphenated(t))
             if need is None or (
                 not self.weapons and t.lower_ in self.lex["weapons_carried_by_others"]
             ):
                 continue
             mods = {c.lower_ for c in t.children if c.dep_ in (*_MODIFIERS, "npadvmod")}
             mods |= {g.lower_ for c in t.children if c.dep_ == "compound" for g in c.children}
+            # 'less-lethal', 'crowd-control': a hyphenated modifier the tokenizer split
+            mods |= {_hyphenated(c) for c in t.children if c.dep_ in _MODIFIERS}
             if not need or mods & need:
                 return True
         return False
@@ -353,6 +360,22 @@ class PoliceFinder:
             return False
         tok = resolve_relative(tok, self.lex)
         return any(self.head_is_police(t) for t in (tok, *tok.conjuncts))
+
+
+def _hyphenated(tok: Token) -> str:
+    """The word `tok` ends, joined across hyphens the tokenizer split ('less-lethal' from 'lethal',
+    'flash-bang' from 'bang'), lower case; the token itself when no hyphen comes before it."""
+    doc, i = tok.doc, tok.i
+    parts = [tok.lower_]
+    while (
+        i >= 2
+        and doc[i - 1].text == "-"
+        and not doc[i - 1].whitespace_
+        and not doc[i - 2].whitespace_
+    ):
+        parts.insert(0, doc[i - 2].lower_)
+        i -= 2
+    return "-".join(parts)
 
 
 def resolve_relative(tok: Token, lex: dict[str, Any] | None = None) -> Token:
@@ -505,6 +528,11 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             # from the relative clause right before it, whatever the parse attached it to
             verb = relative
             continue
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            # "Cop hurt after motorcycle rider rams checkpoint": a clause with its own
+            # conjunction has a subject of its own, which the parse did not find; the main
+            # clause's subject is not it
+            return None, False
         if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
             # "police were seen firing", "saw officers kick him": the head's subject, or its object
             # when the head has one (object control), does the complement's act, whatever the voice
@@ -733,10 +761,24 @@ def _police_inside(top: Token, police: PoliceFinder, skip: Token | None) -> bool
         if _attribution(t, top, lex):
             continue
         if t.dep_ in ("pobj", "nsubj", "dobj", "agent") and police.head_is_police(t):
+            if _harmed_in_noun(t, lex):
+                continue  # "a man serving a sentence for the shooting death of a police officer"
             return True
         if t.dep_ == "pobj" and t.lower_ in lex["custody_nouns"]:
             return True
     return False
+
+
+def _harmed_in_noun(t: Token, lex: dict[str, Any]) -> bool:
+    """`t` is the 'of' object of a harm noun ('the death of a police officer', 'the murder of a
+    constable'): the one harmed, not a doer."""
+    prep = t.head
+    return (
+        t.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head is not prep
+        and prep.head.lower_ in lex["undergo_nouns"]
+    )
 
 
 def _attribution(t: Token, top: Token, lex: dict[str, Any]) -> bool:
@@ -809,6 +851,35 @@ def _harmed_police(verb: Token, police: PoliceFinder) -> bool:
     )
 
 
+def _police_vehicle(tok: Token, lex: dict[str, Any]) -> bool:
+    """'a police SUV', 'patrol cars': a vehicle noun with one of the modifiers it needs."""
+    need = lex["police_vehicles"].get(tok.lower_)
+    return need is not None and any(
+        c.lower_ in need for c in tok.children if c.dep_ in (*_MODIFIERS, "npadvmod")
+    )
+
+
+def _driven_at(verb: Token) -> bool:
+    """The verb acts on someone or something: an object, or 'into' / 'through' / 'at' / 'onto' a
+    crowd (not the parse's active reading of 'the fourth patrol cruiser struck on the highway')."""
+    return _has_object(verb) or any(
+        c.dep_ == "prep" and c.lower_ in ("into", "through", "at", "onto") for c in verb.children
+    )
+
+
+def _coordinated_police_pronoun(verb: Token, pron: Token, police: PoliceFinder) -> bool:
+    """The pronoun subject of a passive coordinated after a clause whose own subject is police and
+    agrees in number ('Our officer went to work ..., and he was attacked', 'Two deputies stopped
+    the car and they were fired on'): the same police, harmed. Nothing else is resolved here:
+    a 'he' after 'Officers told Rice to drop the gun' is Rice."""
+    if verb.dep_ != "conj" or pron.lower_ not in ("he", "she", "they"):
+        return False
+    lead = _child(verb.head, _SUBJ)
+    if lead is None or _pronoun(lead, police.lex) or not police.is_police(lead):
+        return False
+    return _plural(lead) == (pron.lower_ == "they")
+
+
 def _police_or_apposed(tok: Token, police: PoliceFinder) -> bool:
     """The noun is police, or stands in apposition to police (a dateline the parse read as the
     subject: 'CALDER COUNTY, Ohio - A sheriff's deputy is recovering')."""
@@ -845,8 +916,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         return _charged_role(verb, police)
     if verb.lower_ in lex["undergo_verbs"]:
         subj, _ = _clause_subject(verb)
-        if subj is not None and police.is_police(subj):
-            return PATIENT  # "an officer who died commuting"
+        if subj is not None and _police_or_apposed(subj, police):
+            # "an officer who died commuting", "MADISON, Wis. - A police officer died Thursday"
+            return PATIENT
         top = verb.head if verb.dep_ == "conj" else verb
         if _police_inside(top, police, subj):
             return AGENT
@@ -883,6 +955,16 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         # "grabs the protester by the back and throws them": a verb with an object is active,
         # its 'by' phrase is not a doer
         by = None
+    own_subj = _child(verb, _SUBJ)
+    if (
+        by is None
+        and not _is_passive(verb)
+        and police.is_police(_child(verb, ("dobj",)))
+        and (own_subj is None or not police.is_police(own_subj))
+    ):
+        # "charged with ... assaulting police in execution of duty", "wounding a police officer":
+        # an active act done to police, by no police subject of its own
+        return PATIENT
     misread = _misread_main_verb(verb) if by is None else None
     if misread is not None:
         return AGENT if police.is_police(misread) else OTHER
@@ -900,6 +982,8 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             subj, _ = _clause_subject(verb.head.head)
         if subj is not None and _police_or_apposed(subj, police):
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
+        if subj is not None and _coordinated_police_pronoun(verb, subj, police):
+            return PATIENT  # "Our officer went to work ..., and he was attacked"
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
         if top is not verb and _harmed_police(top, police):
@@ -916,8 +1000,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return PATIENT  # "Two deputies shot in the head": a headline's passive
         if police.is_police(head):
             return AGENT
-        if police.is_weapon(head):
-            # "a tear gas canister struck him": the weapon's user, unless police were hit
+        if police.is_weapon(head) or (_police_vehicle(head, lex) and _driven_at(verb)):
+            # "a tear gas canister struck him", "a police SUV drove into the crowd": the weapon's
+            # user, the vehicle's driver, unless police were hit
             obj = _child(verb, ("dobj",))
             return PATIENT if obj is not None and police.is_police(obj) else AGENT
         if _pronoun(head, lex):
@@ -1032,6 +1117,8 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         return UNKNOWN
     if noun.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         gov = head.head
+        if head.lower_ in ("of", "in") and gov.lower_ in lex["counting_nouns"]:
+            return OTHER  # "the stations with the highest number of murders": a statistic
         if (
             head.lower_ in ("with", "by")
             and police.is_weapon(noun)
@@ -1178,6 +1265,18 @@ def _passive_listed_before(act: Token) -> Token | None:
         if any(c.dep_ == "auxpass" for c in prev.children):
             return prev
     return None
+
+
+def participle_as_noun(span: Span) -> bool:
+    """The act word is a participle standing for people ('helped carry the wounded out', 'the
+    injured were taken to hospital'): 'the' before it and no noun after it; a group of people, not
+    an act anyone is said to have done."""
+    tok = act_token(span)
+    return (
+        tok.lower_.endswith("ed")
+        and tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "conj")
+        and any(c.dep_ == "det" and c.lower_ == "the" and c.i == tok.i - 1 for c in tok.children)
+    )
 
 
 def done_to_people_in_general(span: Span) -> bool:

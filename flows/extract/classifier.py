@@ -212,8 +212,9 @@ def oversight_context(
 
 # quotations and speech verbs: a text with this many is a news report, not a case summary in an
 # oversight body's own voice (devdata: 1 % of IOPC summaries, 3 % of MPV descriptions, 71 % of
-# Daily Mail articles have as many)
-_REPORTED_SPEECH = re.compile(r'(?<!\w)["“][^"”\n]{3,}["”]|\b(?:said|says|told)\b')
+# Daily Mail articles have as many). A quotation running on into the next paragraph leaves its
+# first paragraph without a closing mark (the British style): it counts at the paragraph's end.
+_REPORTED_SPEECH = re.compile(r'(?<!\w)["“][^"”\n]{3,}(?:["”]|(?=\n)|$)|\b(?:said|says|told)\b')
 REPORTED_SPEECH_NEWS = 3
 
 

@@ -36,6 +36,7 @@ from flows.extract.agency import (
     negated,
     other_sense,
     outside_its_phrase,
+    participle_as_noun,
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
@@ -406,6 +407,7 @@ def _no_act(span) -> bool:
         or (_has_gap(span.id_) and outside_its_phrase(span))
         or honoured_for(span)  # "Two officers who tackled a knifeman have been recognised"
         or done_to_people_in_general(span)  # "justice for people who were killed by police"
+        or (force and participle_as_noun(span))  # "officers helped carry the wounded out"
         or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
         # "None of our officers fired their weapons", "officers did not shoot"
         or ((force or span.label_ == "death_following_police_contact") and negated(span))
