@@ -38,6 +38,9 @@ NOT_MISCONDUCT = {
         "A man serving a life sentence for the 1998 shooting death of a police officer has died of "
         "cancer at a state prison, the Department of Corrections said Monday."
     ),
+    "false_report_to_police": (
+        "He admitted making a false report to police that his car had been stolen, the court heard."
+    ),
     "councillor_misconduct_in_public_office": (
         "A former council leader has been charged with misconduct in public office following a "
         "two-year police investigation into building contracts."
@@ -229,6 +232,9 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    "officer_gave_false_statement": (
+        "PC Lewis Grant gave a false statement about the arrest, a misconduct panel found."
+    ),
     "police_suv_into_crowd": (
         "Footage shows a police SUV driving into a crowd of protesters standing behind a barricade."
     ),

@@ -169,8 +169,9 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # suffer; 'the wounded'; 'the number of murders'; the 'of' object of a harm noun;
         # misconduct in public office needs a police doer; vehicles driven into crowds; guns
         # pointed; hyphenated police weapons; journalists arrested at protests) left 6 / 40,
-        # 18 / 20, 99 / 115 and 1 / 35.
-        ("probe.v8.jsonl", "police_not_misconduct", 40, 6 / 40),
+        # 18 / 20, 99 / 115 and 1 / 35; a false statement needs its police author (not 'a
+        # false report to police'): 5 / 40.
+        ("probe.v8.jsonl", "police_not_misconduct", 40, 5 / 40),
         ("probe.v8.jsonl", "misconduct", 20, 18 / 20),
         ("probe.v8b.jsonl", "police_not_misconduct", 35, 1 / 35),
         ("probe.v8b.jsonl", "misconduct", 115, 99 / 115),

@@ -102,6 +102,7 @@ def lexicon() -> dict[str, Any]:
         "pronouns",
         "relative_pronouns",
         "commit_verbs",
+        "statement_verbs",
         "charge_verbs",
         "undergo_verbs",
         "custody_nouns",
@@ -1112,6 +1113,11 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
     if noun.dep_ in ("dobj", "nsubjpass") and head is not noun:
         if head.lower_ in lex["commit_verbs"]:
             return verb_role(head, police)
+        if noun.dep_ == "dobj" and head.lower_ in lex["statement_verbs"]:
+            told = [*_targets(head, ("to",)), *_targets(noun, ("to",))]
+            if any(police.is_police(t) for t in told):
+                return OTHER  # "making false reports to the police": police were told
+            return verb_role(head, police)  # "PC Smith gave a false statement"
         if noun.dep_ == "dobj" and head.lower_ not in lex["charge_verbs"]:
             return OTHER  # "police are investigating a murder", "the union compared the attack"
         return UNKNOWN
