@@ -728,3 +728,19 @@ def test_repeated_police_nouns_are_qualified_nouns():
 def test_harmed_after_attacking_police(nlp, text, incident):
     (ext,) = extract_articles([make_article(text)], nlp)
     assert bool(ext.mentions) == incident, [(m.rule_id, m.quote) for m in ext.mentions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 34-year-old man died on Aug. 25, 2012, after detention officers at the county jail "
+        "pepper-sprayed him and strapped him into a restraint chair.",
+        "He died in hospital two days after he was punched by an officer.",
+    ],
+)
+def test_force_someone_died_after_is_a_death(nlp, text):
+    """A verb of dying governing the act of force: the incident is a death after police contact
+    too (before, only force: two tellings of one death then shared no kind of act to link on)."""
+    (ext,) = extract_articles([make_article(text)], nlp)
+    categories = {c for m in ext.mentions for c in m.categories}
+    assert "death_following_police_contact" in categories

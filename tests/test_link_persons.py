@@ -135,6 +135,7 @@ def _mention(subjects, **kw) -> Mention:
         (["Terrence Lamont Beasley"], ["Terry Beasley"], True),  # a nickname
         (["DeShawn Marquis Whitlock"], ["Marquis Whitlock"], True),  # called by a middle name
         (["Roberto Antonio Quiñones"], ["Roberto Quiñones"], True),  # accented letters
+        (["Roberto Antonio Quiñones"], ["Robert Quinones"], True),  # ... or none
         (["Terrence Beasley"], ["Marquis Beasley"], False),
         (["John A. Smith"], ["Andrew Smith"], False),  # a middle initial is no given name
     ],
@@ -330,7 +331,8 @@ def test_link_probe_pairs_link_and_distinct_deaths_stay_apart(nlp):
     the same states, agencies, days and surnames. Each telling is read as published on the day of
     the death. First run, before any change: 10 of the 20 pairs one incident, no false merge; after
     nicknames and middle names (`given_names`, the `nicknames` package) and accented letters in
-    names: 13. Bound at that; a false merge is never allowed."""
+    names: 13; accents folded ('Quiñones' / 'Quinones'): 15. Bound at that; a false merge is never
+    allowed."""
     rows = [json.loads(line) for line in LINK_PROBE.read_text(encoding="utf-8").splitlines()]
     articles = [
         _article(r["text"], f"{r['id']}.txt", dt.date.fromisoformat(r["date"])) for r in rows
@@ -353,4 +355,4 @@ def test_link_probe_pairs_link_and_distinct_deaths_stay_apart(nlp):
         if rows[i]["case"] != rows[j]["case"] and told[i] & told[j]
     ]
     assert false_merges == []
-    assert linked >= 13
+    assert linked >= 15

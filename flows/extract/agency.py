@@ -1273,6 +1273,16 @@ def _passive_listed_before(act: Token) -> Token | None:
     return None
 
 
+_DEATH_VERBS = frozenset({"die", "died", "dies", "dying"})
+
+
+def died_of(span: Span) -> bool:
+    """The act is what someone died of or after, in the sentence's structure: 'A man died after
+    detention officers pepper-sprayed him', 'a man who was punched by an officer died': a verb
+    of dying governs it."""
+    return any(t.lower_ in _DEATH_VERBS for t in act_token(span).ancestors)
+
+
 def participle_as_noun(span: Span) -> bool:
     """The act word is a participle standing for people ('helped carry the wounded out', 'the
     injured were taken to hospital'): 'the' before it and no noun after it; a group of people, not

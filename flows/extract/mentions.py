@@ -23,6 +23,7 @@ from flows.extract.agency import (
     bare_noun_sense,
     cause_of_death,
     death_of_someone,
+    died_of,
     done_to_a_door,
     done_to_people_in_general,
     done_with_police_weapon,
@@ -512,6 +513,9 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         ):
             label = "excessive_force"  # "police shoot at the protesters": fired on, nobody killed
         hits.append((s, e, label, span.kb_id_))
+        if label == "excessive_force" and parsed and died_of(span):
+            # "A man died after detention officers pepper-sprayed him": force, and a death
+            hits.append((s, e, "death_following_police_contact", span.kb_id_))
     hits = [
         h
         for h in hits

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -78,8 +79,10 @@ def name_parts(name: str) -> tuple[str | None, str | None]:
 
 
 def _name_words(name: str) -> list[str]:
-    """The words of a person's name, lower case, without titles, suffixes and a possessive."""
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    """The words of a person's name, lower case and without accents ('Quiñones' and 'Quinones'
+    are one name told by two writers), without titles, suffixes and a possessive."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    words = [w for w in re.split(r"\s+", folded.strip()) if w]
     words = [re.sub(r"['’]s$", "", w) for w in words]
     while words and _TITLE.match(words[0]):
         words = words[1:]
