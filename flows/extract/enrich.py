@@ -40,7 +40,12 @@ from flows.extract.dates import (
     stated_years,
     year_reference,
 )
-from flows.extract.mention_places import LEDE_SENTENCES, agency_places, place_mentions
+from flows.extract.mention_places import (
+    LEDE_SENTENCES,
+    agency_places,
+    place_mentions,
+    public_body_name,
+)
 from flows.extract.people import coordinated_roles, find_people, normalise_name
 from flows.extract.places import (
     UNHINTED_CITY_POPULATION,
@@ -164,6 +169,7 @@ def _people_are_not_places(mentions: list[Mention]) -> None:
         w.lower()
         for m in mentions
         for name in (*m.subjects, *m.officers)
+        if not public_body_name(name)  # 'Kokomo Fire' (crews) misread as a person names no one
         for w in re.findall(r"[A-Za-z][\w'’-]*", name)
     }
     if not people:

@@ -112,7 +112,7 @@ def _inside(sentence: str, end: int) -> bool:
     return m is not None and not _calendar_word(m.group(1))
 
 
-def _body_name(name: str) -> bool:
+def public_body_name(name: str) -> bool:
     """A name ending in a public body's word ('Manitowoc Fire'), whatever its entity label."""
     words = name.split()
     return len(words) > 1 and _PUBLIC_BODY.fullmatch(words[-1]) is not None
@@ -186,7 +186,7 @@ def _sentence_places(
                 if cand is not None and cand.kind == "city":
                     name, end = longer, end + 1 + len(" ".join(words[:n]))
                     break
-        if label == "PERSON" and _body_name(name):
+        if label == "PERSON" and public_body_name(name):
             label = "ORG"  # 'Manitowoc Fire' tagged as a person: the town's fire department
         if label not in ("GPE", "LOC", "FAC", "ORG") or name in person_words | lone_names:
             continue  # 'Aden reportedly was...' after 'Isak Abdirahman Aden': a name, not Aden
@@ -289,7 +289,7 @@ def place_mentions(text, spans, mentions, index, ents, short: bool, description:
         name
         for j in order
         for _, _, name, lab in ents[j]
-        if lab == "PERSON" and not _body_name(name)
+        if lab == "PERSON" and not public_body_name(name)
     ]
     person_words = frozenset(w for name in names if len(name.split()) > 1 for w in name.split())
     lone_names = frozenset(name for name in names if len(name.split()) == 1)
