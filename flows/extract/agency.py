@@ -347,7 +347,7 @@ class PoliceFinder:
                 not self.weapons and t.lower_ in self.lex["weapons_carried_by_others"]
             ):
                 continue
-            mods = {c.lower_ for c in t.children if c.dep_ in (*_MODIFIERS, "npadvmod")}
+            mods = _modifier_words(t)
             mods |= {g.lower_ for c in t.children if c.dep_ == "compound" for g in c.children}
             # 'less-lethal', 'crowd-control': a hyphenated modifier the tokenizer split
             mods |= {_hyphenated(c) for c in t.children if c.dep_ in _MODIFIERS}
@@ -852,12 +852,16 @@ def _harmed_police(verb: Token, police: PoliceFinder) -> bool:
     )
 
 
+def _modifier_words(tok: Token) -> set[str]:
+    """The lower-case words modifying a noun directly ('rubber' of 'rubber bullets', 'police' of
+    'a police SUV')."""
+    return {c.lower_ for c in tok.children if c.dep_ in (*_MODIFIERS, "npadvmod")}
+
+
 def _police_vehicle(tok: Token, lex: dict[str, Any]) -> bool:
     """'a police SUV', 'patrol cars': a vehicle noun with one of the modifiers it needs."""
     need = lex["police_vehicles"].get(tok.lower_)
-    return need is not None and any(
-        c.lower_ in need for c in tok.children if c.dep_ in (*_MODIFIERS, "npadvmod")
-    )
+    return need is not None and bool(_modifier_words(tok) & need)
 
 
 def _driven_at(verb: Token) -> bool:
@@ -1114,8 +1118,7 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         if head.lower_ in lex["commit_verbs"]:
             return verb_role(head, police)
         if noun.dep_ == "dobj" and head.lower_ in lex["statement_verbs"]:
-            told = [*_targets(head, ("to",)), *_targets(noun, ("to",))]
-            if any(police.is_police(t) for t in told):
+            if _acts_on_police(head, police, ("to",)) or _acts_on_police(noun, police, ("to",)):
                 return OTHER  # "making false reports to the police": police were told
             return verb_role(head, police)  # "PC Smith gave a false statement"
         if noun.dep_ == "dobj" and head.lower_ not in lex["charge_verbs"]:

@@ -96,7 +96,11 @@ def given_names(name: str) -> list[str]:
     titles, suffixes and a middle initial ('Shaun Leo Gates' -> ['shaun', 'leo']; 'John A. Smith'
     -> ['john']). A writer may call someone by a middle name ('Marquis Whitlock' for 'DeShawn
     Marquis Whitlock')."""
-    words = _name_words(name)
+    return _given(_name_words(name))
+
+
+def _given(words: list[str]) -> list[str]:
+    """`given_names` of a name already split by `_name_words`."""
     if len(words) < 2:
         return []
     return [words[0], *(w for w in words[1:-1] if len(w) > 1)]
@@ -133,10 +137,8 @@ def first_names_agree(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and long.startswith(short):
         return True
-    if JaroWinkler.similarity(a, b) >= FIRST_NAME_SIMILARITY:
-        return True
-    # 'Terry' and 'Terrence', 'Nate' and 'Nathaniel': a nickname of one is (a spelling of) the other
-    # ('Terence' spelt 'Terrence'): forms that are spellings of each other agree too
+    # similar spellings ('Jon', 'John'); or a nickname of one is (a spelling of) the other ('Terry'
+    # and 'Terrence', 'Nate' and 'Nathaniel'): each name's forms include the name itself
     forms_a, forms_b = _name_forms(a), _name_forms(b)
     return bool(forms_a & forms_b) or any(
         JaroWinkler.similarity(x, y) >= FIRST_NAME_SIMILARITY for x in forms_a for y in forms_b
@@ -170,11 +172,11 @@ class Profile:
             for s in m.subjects:
                 if s.lower() in officers:
                     continue
-                _, surname = name_parts(s)
-                if not surname:
+                words = _name_words(s)  # split once: the surname and the given names
+                if not words:
                     continue
-                for key in surname_keys(surname):
-                    p.firsts.setdefault(key, set()).update(given_names(s))
+                for key in surname_keys(words[-1]):
+                    p.firsts.setdefault(key, set()).update(_given(words))
             p.countries |= {m.country} if m.country else set()
             p.regions |= {m.region} if m.region else set()
             p.places |= {x.lower() for x in [m.location, *m.police_forces] if x}
