@@ -105,6 +105,7 @@ def lexicon() -> dict[str, Any]:
         "statement_verbs",
         "charge_verbs",
         "undergo_verbs",
+        "death_verbs",
         "custody_nouns",
         "held_by_police",
         "partitive_nouns",
@@ -1276,14 +1277,11 @@ def _passive_listed_before(act: Token) -> Token | None:
     return None
 
 
-_DEATH_VERBS = frozenset({"die", "died", "dies", "dying"})
-
-
 def died_of(span: Span) -> bool:
     """The act is what someone died of or after, in the sentence's structure: 'A man died after
     detention officers pepper-sprayed him', 'a man who was punched by an officer died': a verb
     of dying governs it."""
-    return any(t.lower_ in _DEATH_VERBS for t in act_token(span).ancestors)
+    return any(t.lower_ in lexicon()["death_verbs"] for t in act_token(span).ancestors)
 
 
 def participle_as_noun(span: Span) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flows.core.letters import LOWER, UPPER
 from flows.core.model import Article, Mention
 from flows.extract.agencies import (
     article_agencies,
@@ -170,7 +171,7 @@ def _people_are_not_places(mentions: list[Mention]) -> None:
         for m in mentions
         for name in (*m.subjects, *m.officers)
         if not public_body_name(name)  # 'Kokomo Fire' (crews) misread as a person names no one
-        for w in re.findall(r"[A-Za-z][\w'’-]*", name)
+        for w in re.findall(rf"[{UPPER}{LOWER}][\w'’-]*", name)
     }
     if not people:
         return
