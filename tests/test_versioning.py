@@ -120,3 +120,21 @@ def test_changes_json_dict_is_json_safe(first):
     data = json.loads(json.dumps(changes.to_json_dict()))
     assert data["counts"]["incidents_changed"] == 1
     assert data["incidents_changed"][0]["fields"]["officers"] == {"old": [], "new": ["PC Someone"]}
+
+
+def test_changelog_names_the_columns_that_changed(first):
+    """A retrained classifier changes every evidence row's score and nothing else: the changelog
+    says which column changed, not only how many rows."""
+    dataset, prev = first
+    tables = build_tables(previous=prev)
+    evidence = tables["evidence"].copy()
+    evidence["classifier_score"] = (evidence["classifier_score"].fillna(0.5) * 0.5).astype(
+        evidence["classifier_score"].dtype
+    )
+    tables = {**tables, "evidence": evidence}
+    version, changes = publish(dataset, tables, prev)
+    assert version == "1.0.1"
+    assert changes.evidence_columns_changed == {"classifier_score": len(evidence)}
+    assert changes.articles_columns_changed == {}
+    log = (dataset / "1.0.1" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"Changed evidence columns (rows): `classifier_score` ({len(evidence)})." in log

@@ -56,6 +56,11 @@ def render_entry(
         f"{c['articles_removed']} removed, {c['articles_changed']} changed. Evidence: "
         f"{c['evidence_added']} added, {c['evidence_removed']} removed, {c.get('evidence_changed', 0)} changed."
     )
+    for table in ("articles", "evidence"):
+        columns = changes.get(f"{table}_columns_changed") or {}
+        if columns:
+            what = ", ".join(f"`{col}` ({n})" for col, n in sorted(columns.items()))
+            lines.append(f"Changed {table} columns (rows): {what}.")
     if changes.get("link_review_changed"):
         lines.append(
             "The linking review queue (`link_review.csv`: pairs of incidents for a person to "

@@ -25,6 +25,10 @@ class Changes:
     evidence_added: int = 0
     evidence_removed: int = 0
     evidence_changed: list[str] = field(default_factory=list)
+    # column -> how many rows of the table changed in it (the changelog names what changed, e.g.
+    # the evidence rows' classifier_score after a retrained classifier)
+    articles_columns_changed: dict[str, int] = field(default_factory=dict)
+    evidence_columns_changed: dict[str, int] = field(default_factory=dict)
     # removed incident id -> the incident that now holds its evidence (merged by linking or a
     # correction): where a user holding the retired id finds its incident
     incidents_merged: dict[str, str] = field(default_factory=dict)
@@ -159,6 +163,12 @@ def _incident_changes(old: pd.DataFrame, new: pd.DataFrame) -> list[dict[str, An
     return sorted(out, key=lambda d: d["incident_id"])
 
 
+def _column_counts(flags: pd.DataFrame) -> dict[str, int]:
+    """How many rows changed in each column that changed at all."""
+    counts = flags.sum(axis=0)
+    return {str(col): int(n) for col, n in counts.items() if n}
+
+
 def diff_tables(previous: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFrame]) -> Changes:
     """Compare a release's tables with the previous release's (None: everything is added)."""
     if previous is None:
@@ -182,6 +192,8 @@ def diff_tables(previous: dict[str, pd.DataFrame] | None, new: dict[str, pd.Data
         evidence_added=len(ne - pe),
         evidence_removed=len(pe - ne),
         evidence_changed=sorted(map(str, ev_flags.index[ev_flags.any(axis=1)])),
+        articles_columns_changed=_column_counts(art_flags),
+        evidence_columns_changed=_column_counts(ev_flags),
         incidents_merged=merged_into(previous["evidence"], new["evidence"], pi - ni),
     )
 
