@@ -341,10 +341,74 @@ def test_surname_of_a_full_name():
         ("Lake County Sheriff's Department deputies fired.", "Lake County Sheriff's Department"),
         ("Minnesota State Patrol troopers stopped the car.", "Minnesota State Patrol"),
         ("A spokesman for New South Wales Police said", "New South Wales Police"),
+        # the agency's own words: a metro department, a division of police, a city's sheriff
+        (
+            "officers with the Tulsa Metro Police Department responded",
+            "Tulsa Metro Police Department",
+        ),
+        (
+            "the Las Vegas Metropolitan Police Department said",
+            "Las Vegas Metropolitan Police Department",
+        ),
+        ("A Columbus Division of Police officer fired.", "Columbus Division of Police"),
+        ("a Jacksonville Sheriff's Office patrol car", "Jacksonville Sheriff's Office"),
     ],
 )
 def test_canonical_agencies(text, agency):
     assert agency in [a[2] for a in find_agencies(text)]
+
+
+def test_a_sheriffs_office_is_american_whatever_its_county_is_called():
+    """'Lee' is also a place in England: a county sheriff's office is still in the US."""
+    (hit,) = find_agencies("Lee County Sheriff's Office deputies arrested him.")
+    assert hit[2] == "Lee County Sheriff's Office" and hit[3] == "US"
+    (metro,) = find_agencies("officers with the Louisville Metro Police Department")
+    assert metro[2:5] == ("Louisville Metro Police Department", "US", "US-KY")
+
+
+def test_streets_are_not_people_nor_towns(nlp):
+    """A street named after a town ('Fayetteville and Hargett streets') is no town, and a street's
+    name ('Blanding Boulevard') is no person harmed."""
+    corner = (
+        "Raleigh police fire tear gas at protesters at Fayetteville and Hargett streets after an "
+        "officer shoves a woman to the ground."
+    )
+    (x,) = extract_articles([make_article(corner)], nlp)
+    assert x.mentions
+    assert all(m.subjects == [] for m in x.mentions), [m.subjects for m in x.mentions]
+    assert all(m.location == "Raleigh" for m in x.mentions), [m.location for m in x.mentions]
+    crossing = (
+        "A woman was killed when a sheriff's patrol car struck her on Blanding Boulevard in "
+        "Jacksonville, Florida, shortly after 9 p.m."
+    )
+    (y,) = extract_articles([make_article(crossing)], nlp)
+    assert y.mentions
+    assert all("Boulevard" not in " ".join(m.subjects) for m in y.mentions)
+
+
+def test_the_place_of_the_act_before_the_place_of_the_hospital(nlp):
+    """A town the recogniser read as a person ('in Lehigh Acres') is where the act was; the town
+    of the hospital a later sentence names is not the incident's location."""
+    text = (
+        "Darnell Price, 47, was tased twice by Lee County Sheriff's Office deputies during an "
+        "arrest at a closed gas station in Lehigh Acres. He stopped breathing in the patrol car "
+        "and died at a hospital in Fort Myers."
+    )
+    incidents, _ = linked(nlp, make_article(text, "price.txt"))
+    assert incidents["location"].tolist() == ["Lehigh Acres"]
+    assert incidents["region"].tolist() == ["US-FL"]
+
+
+def test_a_custody_suite_of_a_town_gives_the_town(nlp):
+    text = (
+        "We investigated the actions of Durham Constabulary officers following the death of a "
+        "man who became unwell in a cell at Darlington custody suite in May 2022. Our "
+        "investigation found that checks on him were not carried out as required. A custody "
+        "sergeant was found to have a case to answer for gross misconduct."
+    )
+    (x,) = extract_articles([make_article(text, "iopc.txt")], nlp)
+    assert x.mentions
+    assert {m.location for m in x.mentions} == {"Darlington"}, [m.location for m in x.mentions]
 
 
 def test_fragments_are_never_agencies():

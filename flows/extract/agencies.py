@@ -24,15 +24,16 @@ import re
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
 
-_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O'|De|La|Le|Di|Du)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
+_CAP = r"(?!(?:State|Highway|Police|Sheriff|Department|Office|Patrol|Service|Constabulary|PD)\b)(?!Metro(?:politan)? Police\b)(?:St\.|Ft\.|Mt\.|(?:Mc|Mac|O'|De|La|Le|Di|Du)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:['’]s(?= County))?)"
 _PLACE = rf"(?P<place>{_CAP}(?: {_CAP}){{0,4}})"
 _AGENCY = re.compile(
     rf"\b{_PLACE}\s+(?:"
     r"(?P<sheriff>[Ss]heriff(?:['’]s?)?(?:\s+(?P<sheriff_kind>[Oo]ffice|[Dd]epartment|[Dd]eput(?:y|ies)))?)"
     r"|(?P<patrol>State Patrol|Highway Patrol|State Police|state patrol|highway patrol|state troopers?)"
     r"|(?P<service>Police Service|Police Force|Constabulary)"
-    r"|(?P<police>Police Department|police department|Police Dept\.?|Police Dept|Department of Police|"
-    r"Police|police|PD)"
+    r"|(?P<division>Division of Police)"
+    r"|(?P<police>(?P<metro>Metro(?:politan)? )?(?:Police Department|Police Dept\.?|Police|PD)|"
+    r"police department|Department of Police|police|PD)"
     r"|(?P<deputy>[Dd]eput(?:y|ies))"
     r"|(?P<officer>(?:police )?officers?)"
     r")(?![\w-])(?!\s+(?:[Ss]tation|[Cc]ustody|[Hh]eadquarters|HQ|[Cc]ells?|[Cc]ar|[Vv]an|[Tt]ape)\b)"
@@ -86,7 +87,7 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
             if m.group("deputy"):
                 if not county:
                     continue
-                name, country = f"{place} Sheriff's Office", country or "US"
+                name, country = f"{place} Sheriff's Office", "US"
             else:
                 town = resolve(place, countries=["US"]) or resolve(
                     re.sub(r"^St\. ", "Saint ", place), countries=["US"]
@@ -104,10 +105,18 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
             continue
         if m.group("sheriff"):
             kind = (m.group("sheriff_kind") or "").lower()
-            if not place.endswith(" County") and not place.endswith(" Parish"):
-                place = f"{place} County" if country in (None, "US") else place
+            named = kind in ("office", "department")
+            if not place.endswith((" County", " Parish")) and not (named and _is_city(place)):
+                # 'Polk sheriff's deputies' are Polk County's; a city's own 'Jacksonville
+                # Sheriff's Office' (a consolidated city-county) keeps its name
+                place = f"{place} County"
             name = f"{place} Sheriff's {'Department' if kind == 'department' else 'Office'}"
-            country = country or "US"
+            country = "US"  # a sheriff's office policing a county is American ('Lee County')
+        elif m.group("division"):
+            name, country = f"{place} Division of Police", "US"  # 'Cleveland Division of Police'
+        elif m.group("metro") and country in (None, "US"):
+            # 'Louisville Metro Police Department', 'Las Vegas Metropolitan Police Department'
+            name, country = f"{place} {m.group('metro')}Police Department", "US"
         elif m.group("patrol"):
             name = f"{place} {m.group('patrol').title().rstrip('s')}"
             name = name.replace("State Trooper", "State Patrol")
@@ -123,6 +132,11 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
             country = country or "US"
         out.append((start, m.end(), name, country, region, where))
     return out
+
+
+def _is_city(place: str) -> bool:
+    town = resolve(place, countries=["US"])
+    return town is not None and town.kind == "city" and town.population >= OFFICER_TOWN_POPULATION
 
 
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,5}PD|NYPD|LAPD|CHP)$")

@@ -55,7 +55,7 @@ from flows.extract.places import (
 )
 from flows.extract.places import resolve as resolve_place
 from flows.extract.sentences import same_paragraph_back
-from flows.extract.victims import analyse, harmed_person, roles
+from flows.extract.victims import analyse, harmed_person, roles, street_follows
 
 CONTEXT_WINDOW = 3  # earlier sentences of a paragraph whose date an undated mention may take
 # A single-case document (a case summary, a description of one death) is short; a longer news
@@ -523,9 +523,12 @@ def _case_subject(text, spans, mentions, ents) -> None:
                 and len(key.split()) >= 2
             ):
                 candidates.append(_SUFFIX.sub("", name.strip()))
-        for _, _, name, lab in ents[j]:  # a surname alone ('Gilbertson'), used again and again
+        for _, name_end, name, lab in ents[
+            j
+        ]:  # a surname alone ('Gilbertson'), used again and again
             if (
                 lab == "PERSON"
+                and not street_follows(sentence, name_end)
                 and re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", name)
                 and not any(name in o.split() for o in officer_words)
                 and not _names_agency_place(name, text)

@@ -49,9 +49,10 @@ _LOCATIVE = re.compile(
     r"(?!['’]s|-|\s+(?:Police|County|Sheriff))"
 )
 _LOCATIVE_END = re.compile(_LOCATIVE_BEFORE + r"(?:the\s+)?$")
-# a town named as a modifier of a common noun: 'an Otsego home', 'their Roswell apartment'
+# a town named as a modifier of a common noun: 'an Otsego home', 'their Roswell apartment', 'a
+# cell at Middlesbrough custody suite'
 _MODIFIER = re.compile(
-    r"\b(?:a|an|his|her|their)\s+(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s+(?=[a-z])"
+    r"\b(?:a|an|his|her|their|at)\s+(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s+(?=[a-z])"
 )
 # a place inside the one named right after it
 _INSIDE = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][a-z]+)")
@@ -64,9 +65,11 @@ _AGENCY_AFTER = re.compile(
 # a part of a town, or a road named after the town it leads to ('Nolensville Pike')
 # capitalised words right after an entity: perhaps the rest of its name
 _NAME_GOES_ON = re.compile(r" ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+_STREET_KINDS = r"(?:street|road|avenue|boulevard|drive|lane|way|pike|parkway|highway|freeway|expressway|turnpike)"
 _PART_OF_PLACE = re.compile(
-    r"\s+(?:neighbou?rhood|area|district|(?:street|road|avenue|boulevard|drive|lane|way|pike|"
-    r"parkway|highway|freeway|expressway|turnpike)s?|park|estate|block)\b",
+    rf"\s+(?:neighbou?rhood|area|district|{_STREET_KINDS}s?|park|estate|block"
+    # one of the two streets of a corner: 'at Fayetteville and Hargett streets'
+    rf"|and\s+(?:[A-Z][\w'’-]+\s+){{1,2}}{_STREET_KINDS}s)\b",
     re.IGNORECASE,
 )
 
@@ -265,6 +268,18 @@ def _sentence_places(
     return out
 
 
+def _misread_town(name: str, text: str) -> bool:
+    """A town of some size the recogniser tagged as a person, which the text puts after a locative
+    preposition ('arrested ... at a closed business in Lehigh Acres')."""
+    place = resolve(name, (), (), LOCATIVE_CITY_POPULATION)
+    return (
+        " " in name
+        and place is not None
+        and place.kind == "city"
+        and re.search(_LOCATIVE_BEFORE + re.escape(name) + r"\b(?!['’])", text) is not None
+    )
+
+
 def agency_places(forces: list[str], regions, countries) -> list[Place]:
     out = []
     for f in forces:
@@ -289,7 +304,7 @@ def place_mentions(text, spans, mentions, index, ents, short: bool, description:
         name
         for j in order
         for _, _, name, lab in ents[j]
-        if lab == "PERSON" and not public_body_name(name)
+        if lab == "PERSON" and not public_body_name(name) and not _misread_town(name, text)
     ]
     person_words = frozenset(w for name in names if len(name.split()) > 1 for w in name.split())
     lone_names = frozenset(name for name in names if len(name.split()) == 1)

@@ -162,6 +162,10 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
         while j > i + 1 and not _WORD.fullmatch(doc[j - 1].text):
             j -= 1  # never end on an initial
         labels = {t.ent_type_ for t in doc[i:j]} - {""}
+        streets = roles()["street_words"]
+        if doc[j - 1].lower_ in streets or (j < len(doc) and doc[j].lower_ in streets):
+            i = j  # a street ('on Blanding Boulevard', 'at Fayetteville and Hargett streets')
+            continue
         if "ORG" in labels:  # a one-word ORG is often a surname; a longer one an organisation
             orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start < j and i < e.end]
             if not all(e.start >= i and e.end <= j and len(e) == 1 for e in orgs):
@@ -187,6 +191,13 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
         # a PERSON surname after a first name read as a place ('Akinyia Malik Jerome Gray')
         or (doc[j - 1].ent_type_ == "PERSON" and labels <= _MISREAD_NAME_LABELS | {"PERSON"})
     ]
+
+
+def street_follows(text: str, end: int) -> bool:
+    """A kind of street comes right after `end`: the name before it is a street's ('Hargett
+    streets', 'Blanding Boulevard')."""
+    m = re.match(r"\s+([A-Za-z]+\.?)", text[end:])
+    return m is not None and m.group(1).lower() in roles()["street_words"]
 
 
 def _acts_unplaced(span: Any, lex) -> bool:

@@ -384,19 +384,25 @@ def _drop_partial_names(names: list[str]) -> list[str]:
     return out
 
 
+ACT_RULES = "misconduct_rules."  # rule ids of acts (not continuations, outcomes or findings)
+
+
 def place_of(members) -> tuple[str | None, str | None, str | None]:
     """(location, country, region) of an incident from its mentions' fields (the most common country,
-    a region of that country, the location of a mention in that country)."""
+    a region of that country, the most common location of the mentions in that country that tell
+    the act, else of any of them)."""
     countries = Counter(m.country for m in members if m.country)
     if not countries:
         return None, None, None
     country = max(countries, key=lambda c: (countries[c], c))
     regions = Counter(m.region for m in members if m.country == country and m.region)
     region = max(regions, key=lambda r: (regions[r], r)) if regions else None
-    locs = Counter(
-        m.location
-        for m in members
-        if m.location and m.country == country and m.region in (None, region)
-    )
+    placed = [
+        m for m in members if m.location and m.country == country and m.region in (None, region)
+    ]
+    # where the act was told, before where a later sentence goes on ('tased ... in Lehigh Acres.
+    # He ... died at a hospital in Fort Myers'): the rule mentions' places first
+    acts = [m for m in placed if m.rule_id.startswith(ACT_RULES)]
+    locs = Counter(m.location for m in (acts or placed))
     location = min(locs, key=lambda loc: (-locs[loc], loc)) if locs else None
     return location, country, region
