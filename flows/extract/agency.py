@@ -121,6 +121,10 @@ def lexicon() -> dict[str, Any]:
         "fall_verbs",
         "body_parts",
         "virtue_verbs",
+        "female_nouns",
+        "male_nouns",
+        "dismiss_verbs",
+        "aid_words",
         "entry_nouns",
         "remit_nouns",
         "honour_verbs",
@@ -496,11 +500,15 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         if verb.dep_ == "ROOT" and compounds and _next_to(compounds[-1], verb):
             # a verb the parse read as a noun's head: "police fire on the protesters", "police
             # pepper spray the crowd", "Detroit Police pepper-spray a reporter": the last word
-            # before the verb is the doer
-            return compounds[-1], False
+            # before the verb is the doer; a headline's bare participle with no object is what
+            # happened to it ('Lake County deputy shot in leg during domestic call')
+            return compounds[-1], _headline_passive(verb, lexicon())
         psubj = _child(verb, _PASS_SUBJ)
         if psubj is not None:
             return psubj, not active
+        stranded = _stranded_subject(verb)
+        if stranded is not None:
+            return stranded, _is_passive(verb)
         if verb.dep_ == "conj" and verb.head is not verb:
             verb = _nearer_conjunct_head(verb)
             continue
@@ -568,6 +576,27 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
 _VERB_ROOT_DEPS = frozenset(
     ("nsubj", "nsubjpass", "csubj", "expl", "aux", "auxpass", "dobj", "ccomp", "xcomp", "attr")
 )
+
+
+_CLAUSE_CONJUNCTIONS = frozenset({"as", "after", "when", "while", "because", "before", "since"})
+
+
+def _stranded_subject(verb: Token) -> Token | None:
+    """A second clause's subject that the parse hung on its conjunction read as a preposition:
+    'Police officer stabbed ... as man, 29, is charged with attempted murder' (the man is charged,
+    not the officer). Only for a verb with its own auxiliary, coordinated with the clause before,
+    whose subject is the object of 'as' / 'after' / 'when' right before it."""
+    if verb.dep_ != "conj" or not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return None
+    for t in reversed(verb.doc[verb.head.i + 1 : verb.i]):
+        if t.dep_ == "pobj" and t.head.lower_ in _CLAUSE_CONJUNCTIONS and t.tag_ != "PRP":
+            between = verb.doc[t.i + 1 : verb.i]
+            if all(
+                x.is_punct or x.like_num or x.dep_ in ("aux", "auxpass", "appos") for x in between
+            ):
+                return t
+            return None
+    return None
 
 
 def _misread_main_verb(verb: Token) -> Token | None:
@@ -647,9 +676,13 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
     ):
         return None  # 'him' as a subject: 'video shows him kicking a man'
 
+    other_sex = lex["female_nouns"] if pron.lower_ in ("he", "him") else lex["male_nouns"]
+
     def singular(t: Token) -> bool:
         if t.head.lower_ in lex["perception_verbs"]:
             return False  # 'video shows him ...': what shows is not whom it shows
+        if t.lower_ in other_sex:
+            return False  # 'a woman told investigators he assaulted her': not the woman
         if not t.is_title and t.lower_.endswith(_NOT_A_PERSON):
             # 'an investigation found he lied': a process or a thing is not 'he' (a capitalised
             # word may be a name: 'Manning', 'Clement', 'Lawrence')
@@ -837,8 +870,8 @@ def _charged_role(verb: Token, police: PoliceFinder) -> str:
         doer = subj
     if doer is None:
         return UNKNOWN
-    if police.is_police(doer):
-        return AGENT
+    if _police_or_apposed(doer, police):
+        return AGENT  # also under a dateline: 'GRETNA, La. - A deputy has been arrested and fired'
     return UNKNOWN if _pronoun(resolve_relative(doer, police.lex), police.lex) else OTHER
 
 
@@ -876,14 +909,28 @@ def _driven_at(verb: Token) -> bool:
 def _coordinated_police_pronoun(verb: Token, pron: Token, police: PoliceFinder) -> bool:
     """The pronoun subject of a passive coordinated after a clause whose own subject is police and
     agrees in number ('Our officer went to work ..., and he was attacked', 'Two deputies stopped
-    the car and they were fired on'): the same police, harmed. Nothing else is resolved here:
+    the car and they were fired on'), or of a passive in a clause with its own conjunction under
+    such a clause ('A deputy is recovering after he was shot'): the same police, harmed. Nothing else is resolved here:
     a 'he' after 'Officers told Rice to drop the gun' is Rice."""
-    if verb.dep_ != "conj" or pron.lower_ not in ("he", "she", "they"):
+    if pron.lower_ not in ("he", "she", "they"):
         return False
-    lead = _child(verb.head, _SUBJ)
-    if lead is None or _pronoun(lead, police.lex) or not police.is_police(lead):
+    if verb.dep_ == "advcl":
+        # 'A sheriff's deputy is recovering after he was shot in the leg': a clause with its own
+        # conjunction under a clause about police that acts on nobody else
+        if not any(c.dep_ == "mark" for c in verb.children) or _has_object(verb.head):
+            return False
+    elif verb.dep_ != "conj":
         return False
-    return _plural(lead) == (pron.lower_ == "they")
+    # the police subject (a dateline the parse read as a second subject, or as the subject with
+    # police in apposition: 'PAINESVILLE, Ohio - A deputy is recovering')
+    leads = [
+        t
+        for c in verb.head.children
+        if c.dep_ in _SUBJ and not _pronoun(c, police.lex)
+        for t in (c, *(a for a in c.children if a.dep_ == "appos"))
+        if police.is_police(t)
+    ]
+    return bool(leads) and _plural(leads[0]) == (pron.lower_ == "they")
 
 
 def _police_or_apposed(tok: Token, police: PoliceFinder) -> bool:
@@ -902,6 +949,23 @@ def _has_object(verb: Token) -> bool:
     )
 
 
+def _names_who_lost_a_job(verb: Token) -> bool:
+    """'fired' names who lost their job in its own clause ('the deputy was fired', 'fired the
+    officer') or in the clause it is coordinated with ('has been arrested and fired'), not
+    through a complement ('cartridges believed to have been fired from rifles')."""
+    if _child(verb, ("dobj", *_SUBJ, *_PASS_SUBJ)) is not None:
+        return True
+    return verb.dep_ in ("conj", "advcl") and _child(verb.head, _SUBJ + _PASS_SUBJ) is not None
+
+
+def _gives_aid(verb: Token, lex: dict[str, Any]) -> bool:
+    """The clause gives first aid ('performed first aid', 'began CPR', 'tried to revive him')."""
+    words = {verb.lower_} | {
+        t.lower_ for c in verb.children if c.dep_ in ("dobj", "xcomp") for t in c.subtree
+    }
+    return bool(words & lex["aid_words"])
+
+
 def _had_done_to(verb: Token) -> bool:
     """'had/got X shot': a participle with no object under have/get, whose noun phrase is the one
     it happened to (the parse often reads the noun as the participle's subject)."""
@@ -918,7 +982,10 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     """`charged`: the act is a charge, conviction or sanction ("was convicted", "was sacked"): the one
     charged is the doer of the offence."""
     lex = police.lex
-    if charged and verb.lower_ in lex["charge_verbs"]:
+    if charged and (
+        verb.lower_ in lex["charge_verbs"]
+        or (verb.lower_ in lex["dismiss_verbs"] and _names_who_lost_a_job(verb))
+    ):
         return _charged_role(verb, police)
     if verb.lower_ in lex["undergo_verbs"]:
         subj, _ = _clause_subject(verb)
@@ -1016,7 +1083,7 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             if antecedent is None:
                 # "They shot at the deputies": whoever they are, the police were the target
                 return PATIENT if _acts_on_police(verb, police) else UNKNOWN
-            return AGENT if police.is_police(antecedent) else OTHER
+            return AGENT if _police_or_apposed(antecedent, police) else OTHER
         return OTHER
     obj = _child(verb, ("dobj",))
     if obj is not None and police.is_police(obj):
@@ -1100,6 +1167,16 @@ def noun_role(noun: Token, police: PoliceFinder) -> str:
         and _possessor_is_police(noun, police)
     ):
         return PATIENT  # "following Sergeant X's death", "tributes to the sergeant since his death"
+    lead = next((c for c in reversed(list(noun.lefts)) if c.dep_ == "compound"), None)
+    if (
+        noun.dep_ == "ROOT"
+        and lead is not None
+        and police.head_is_police(lead)
+        and _next_to(lead, noun)
+        and not noun.lower_.endswith("ing")
+        and _headline_passive(noun, lex)
+    ):
+        return PATIENT  # a headline's participle read as a noun: 'Lake County deputy shot in leg'
     if any(police.head_is_police(c) for c in noun.children if c.dep_ in _MODIFIERS):
         return AGENT  # "a fatal police shooting", "the officer's assault"
     if noun.lower_ in lex["undergo_nouns"] and _in_police_custody(noun, police):
@@ -1193,6 +1270,8 @@ def police_role(
     described = _participle_role(act, police, charged)
     if described is not None:
         return described
+    if _police_listed_as_harmed(act, police):
+        return PATIENT  # "officers who have been spat at, bitten, kicked, punched"
     listed = _passive_listed_before(act)
     if listed is not None:
         return verb_role(listed, police, charged)  # "who has been punched, kicked, bitten"
@@ -1277,6 +1356,42 @@ def _passive_listed_before(act: Token) -> Token | None:
     return None
 
 
+def _police_listed_as_harmed(act: Token, police: PoliceFinder) -> bool:
+    """A list of bare participles that starts right after 'been' ('officers who have been spat at,
+    bitten, kicked, punched'), whose 'been' tells of police: police underwent each act, however
+    the parse hung the list."""
+    doc = act.doc
+    if not _participle(act) or any(c.dep_ in ("dobj", "auxpass") for c in act.children):
+        return False
+    i = act.i - 1
+    # back over the list: participles, commas, 'and', a verb and its particle ('spat at')
+    while i >= 0 and act.i - i <= 15 and doc[i].lower_ != "been":
+        t = doc[i]
+        if not (
+            _participle(t)
+            or t.lower_ in (",", "and", "or")
+            or t.dep_ in ("prep", "prt")
+            or doc[i + 1].dep_ in ("prep", "prt")
+        ):
+            return False
+        i -= 1
+    if i < 0 or doc[i].lower_ != "been" or i == act.i - 1:
+        return False  # right after 'been' the parse's own passive decides
+    been = doc[i]
+    subj = _child(been, _SUBJ) or (been.head if been.dep_ == "relcl" else None)
+    return subj is not None and police.is_police(resolve_relative(subj))
+
+
+def died_despite_aid(span: Span) -> bool:
+    """The death is told after the first aid someone gave ('Officers began CPR until paramedics
+    arrived, but the man died at the scene'): whoever caused it, the clause tells of help, so
+    it ties the death to no police act."""
+    verb = act_token(span)
+    if verb.lower_ not in lexicon()["undergo_verbs"] or verb.dep_ != "conj":
+        return False
+    return _gives_aid(verb.head, lexicon())
+
+
 def died_of(span: Span) -> bool:
     """The act is what someone died of or after, in the sentence's structure: 'A man died after
     detention officers pepper-sprayed him', 'a man who was punched by an officer died': a verb
@@ -1333,6 +1448,18 @@ def honoured_for(span: Span) -> bool:
     return noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in honour
 
 
+def honoured_after(span: Span) -> bool:
+    """A participle of honour after the act heads or describes what the sentence is about ('Officers
+    who tackled knifeman and pulled driver from burning car honoured at national bravery awards',
+    '... dragged an unconscious driver from a burning car ... were among those honoured'): the
+    sentence tells what people were honoured for, however the parse hung its clauses."""
+    act = act_token(span)
+    honour = lexicon()["honour_verbs"]
+    return any(
+        t.i > act.i and t.lower_ in honour and t.dep_ in ("ROOT", "acl", "conj") for t in act.sent
+    )
+
+
 _LEAD_SKIP_DEPS = {"advmod", "aux", "auxpass", "neg"}  # "police then fatally shot", "had shot"
 _OBJECT_WORDS = {"him", "her", "them"}
 
@@ -1355,6 +1482,28 @@ def harmed_after_attacking_police(span: Span, police: PoliceFinder) -> bool:
     return any(
         other.i < act.i and not _is_passive(other) and _acts_on_police(other, police, _AT_PREPS)
         for other in (verb, *verb.conjuncts)
+    )
+
+
+def restrained_while_attacking_police(span: Span, police: PoliceFinder) -> bool:
+    """Force told as the background of someone's attack on police, in one sentence: 'As the
+    officers brought him to the ground and handcuffed him, Pritchard bit a third officer'. The
+    act's clause (or the clause it is coordinated with) opens with 'as', 'while' or 'when' and
+    hangs from a clause whose subject, not police, acts on police."""
+    verb = act_token(span)
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    if verb.dep_ != "advcl" or not any(
+        c.dep_ == "mark" and c.lower_ in ("as", "while", "when") for c in verb.children
+    ):
+        return False  # at the same time: not 'before they returned fire'
+    main = verb.head
+    subj = _child(main, _SUBJ)
+    return (
+        subj is not None
+        and not police.is_police(subj)
+        and not _pronoun(subj, police.lex)
+        and _acts_on_police(main, police, _AT_PREPS)
     )
 
 
@@ -1455,8 +1604,9 @@ def shot_at(span: Span) -> bool:
 
 def negated(span: Span) -> bool:
     """The act of the match is said not to have happened: the verb (or the verb it is coordinated
-    with) is negated ('officers did not fire', 'never shot him'), or its subject is nobody ('None of
-    our officers fired their weapons', 'no one was hurt')."""
+    with) is negated ('officers did not fire', 'never shot him'), counterfactual ('could have been
+    killed'), or its subject is nobody ('None of our officers fired their weapons', 'no one was
+    hurt')."""
     act = act_token(span)
     if not _is_clause(act):
         return False
@@ -1466,6 +1616,9 @@ def negated(span: Span) -> bool:
     verbs = (act, act.head) if shares else (act,)
     if any(_child(v, ("neg",)) is not None for v in verbs):
         return True
+    auxes = {c.lower_ for c in act.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & {"could", "would", "'d"} and "have" in auxes:
+        return True  # what did not happen: 'could easily have been killed', 'would have shot him'
     subj = _child(act, _SUBJ + _PASS_SUBJ)
     return subj is not None and (
         subj.lower_ in ("none", "nobody", "neither")
@@ -1528,9 +1681,17 @@ def done_to_a_door(span: Span) -> bool:
     """The force verb's object is a door, a window or a gate ('kicked down the front door',
     'kicked in the door'): entry, not force on a person."""
     tok = span[0]
+    entry = lexicon()["entry_nouns"]
+    doc = tok.doc
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("open", "down", "in", "through"):
+        # 'kicking open the locked front door', however the parse hung the words
+        for t in doc[tok.i + 2 : tok.i + 7]:
+            if t.is_punct:
+                break
+            if t.lower_ in entry:
+                return True
     if not _is_clause(tok):
         return False
-    entry = lexicon()["entry_nouns"]
     obj = _child(tok, ("dobj",))
     if obj is not None:
         return obj.lower_ in entry

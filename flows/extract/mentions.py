@@ -23,6 +23,7 @@ from flows.extract.agency import (
     bare_noun_sense,
     cause_of_death,
     death_of_someone,
+    died_despite_aid,
     died_of,
     done_to_a_door,
     done_to_people_in_general,
@@ -30,6 +31,7 @@ from flows.extract.agency import (
     fall_consequence,
     harmed_after_attacking_police,
     has_parse,
+    honoured_after,
     honoured_for,
     investigated_crime,
     modifier_not_act,
@@ -43,6 +45,7 @@ from flows.extract.agency import (
     police_right_before,
     police_role,
     police_tend_the_harmed,
+    restrained_while_attacking_police,
     restraint_as_virtue,
     shot_at,
     undergoes,
@@ -395,6 +398,7 @@ def _no_act(span) -> bool:
             and investigated_crime(span)
         )
         or fall_consequence(span)  # "The officer fell to the ground, hitting his head"
+        or died_despite_aid(span)  # "Officers began CPR, but the man died at the scene"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
@@ -407,6 +411,7 @@ def _no_act(span) -> bool:
         # "thrown against a wall and suffered neck injuries": a gap pattern's words only near
         or (_has_gap(span.id_) and outside_its_phrase(span))
         or honoured_for(span)  # "Two officers who tackled a knifeman have been recognised"
+        or (force and honoured_after(span))  # "Officers who tackled knifeman honoured at awards"
         or done_to_people_in_general(span)  # "justice for people who were killed by police"
         or (force and participle_as_noun(span))  # "officers helped carry the wounded out"
         or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
@@ -456,6 +461,12 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             and police_tend_the_harmed(span, finder)
         ):
             continue  # "officers were helping an injured cyclist": the harm is not theirs
+        if (
+            finder is not None
+            and _rule(rule).get("bodily")
+            and restrained_while_attacking_police(span, finder)
+        ):
+            continue  # "As officers brought him to the ground, Pritchard bit an officer"
         if requires == "agent":
             if not parsed and _rule(rule).get("parse_only"):
                 continue
@@ -492,7 +503,17 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
         elif (
             parsed
             and (role == PATIENT or (role == OTHER and not undergoes(span) and not oversight_event))
-            and (act_is_clause(span) or (role == PATIENT and _rule(rule).get("police_weapon")))
+            and (
+                act_is_clause(span)
+                or (
+                    role == PATIENT
+                    # "Deputy shot during welfare check": the event police were harmed in
+                    and (
+                        _rule(rule).get("police_weapon")
+                        or _rule(rule).get("strength") == "oversight"
+                    )
+                )
+            )
         ):
             # "an officer was tasered", "a man punched the officer", "an officer was hit by a
             # rubber bullet"
