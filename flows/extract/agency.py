@@ -509,6 +509,9 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         stranded = _stranded_subject(verb)
         if stranded is not None:
             return stranded, _is_passive(verb)
+        adjacent = _subject_hung_elsewhere(verb)
+        if adjacent is not None:
+            return adjacent, _is_passive(verb)
         if verb.dep_ == "conj" and verb.head is not verb:
             verb = _nearer_conjunct_head(verb)
             continue
@@ -597,6 +600,23 @@ def _stranded_subject(verb: Token) -> Token | None:
                 return t
             return None
     return None
+
+
+def _subject_hung_elsewhere(verb: Token) -> Token | None:
+    """A noun phrase right before a verb with no subject, which the parse attached to the clause
+    before ('a man opened the door holding a handgun and an officer fired, killing him': 'an
+    officer' read as a second thing held): the verb's subject. Only a noun with its own
+    determiner, joined with 'and' to an object or a preposition's object before it."""
+    if verb.dep_ not in ("advcl", "conj", "ccomp") or verb.i == 0:
+        return None
+    if any(c.dep_ in (*_SUBJ, *_PASS_SUBJ, "mark") for c in verb.children):
+        return None
+    noun = verb.doc[verb.i - 1]
+    if noun.dep_ != "conj" or noun.head.i >= noun.i or noun.head.dep_ not in ("dobj", "pobj"):
+        return None
+    if not any(c.dep_ == "det" for c in noun.children):
+        return None
+    return noun
 
 
 def _misread_main_verb(verb: Token) -> Token | None:
