@@ -175,6 +175,21 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         ("probe.v8.jsonl", "misconduct", 20, 18 / 20),
         ("probe.v8b.jsonl", "police_not_misconduct", 35, 1 / 35),
         ("probe.v8b.jsonl", "misconduct", 115, 99 / 115),
+        # A ninth probe by three further writers (2026-12-03, a later session's first step), run
+        # once before any change. v9: 40 UK tabloid/broadsheet and 40 US, Canadian and
+        # Australian articles, each 30 hard police news (officers harmed, first aid, awards,
+        # funerals, impostors) and 10 misconduct: 13 of 60 police-news articles yielded an
+        # incident (0.22), 19 of 20 misconduct ones did. v9b: short texts: 40 MPV-style deaths
+        # (39 found), 30 protest reports (28), 15 IOPC summaries (15), 15 police briefs (0 false
+        # alarms). General fixes (a headline participle read as a noun; a subject stranded on
+        # 'as'; participles listed after 'been'; counterfactuals; a death after first aid;
+        # honours however parsed; bodily force while someone attacked police; 'he' is no woman;
+        # a dismissed deputy under a dateline; 'covered up'; 'an officer fired, killing him';
+        # 'tase', 'drag') left 4 / 60, 20 / 20, 84 / 85 and 0 / 15.
+        ("probe.v9.jsonl", "police_not_misconduct", 60, 4 / 60),
+        ("probe.v9.jsonl", "misconduct", 20, 20 / 20),
+        ("probe.v9b.jsonl", "police_not_misconduct", 15, 0 / 15),
+        ("probe.v9b.jsonl", "misconduct", 85, 84 / 85),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):
