@@ -276,6 +276,10 @@ MISCONDUCT = {
         "BATON ROUGE, La. - A sheriff's deputy has been arrested and fired after a woman told "
         "detectives he sexually assaulted her during a traffic stop, officials said Thursday."
     ),
+    "one_officer_and_the_other_fired": (
+        "One deputy tried a stun gun, which failed, and the other fired three times, striking "
+        "Lyle Keane in the chest."
+    ),
     "officers_covered_up_the_beating": (
         "Two officers covered up the beating of a prisoner by writing false reports, the jury heard."
     ),

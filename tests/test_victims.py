@@ -365,3 +365,38 @@ def test_initials_after_a_title_or_first_name_close_no_sentence():
         "She flew to Washington, D.C.",
         "The trip was long.",
     ]
+
+
+def test_a_relative_sharing_the_surname_is_not_the_person_harmed(nlp):
+    """The mother quoted with her full name ('Her mother, Christabel Holloway, said') shares the
+    surname of the woman shot: the subject is the woman, named first, not the longer name."""
+    text = (
+        "A woman in a mental health crisis was shot and killed by a Columbus police officer late "
+        "Friday inside her apartment, her family said. Police said Denise Holloway, 29, came toward "
+        "officers with a knife and one officer fired. Officers performed CPR, but she died at the "
+        "scene. Her mother, Christabel Holloway, said she had called 911 hoping for an ambulance."
+    )
+    incidents, _ = run(nlp, text)
+    assert subjects(incidents) == ["Denise Holloway"]
+
+
+def test_a_town_nobody_harmed_is_no_person(nlp):
+    """'an apartment complex in Mesa' (tagged as an organisation) names where, not whom."""
+    text = (
+        "Police responded to an apartment complex in Mesa after a caller reported a man "
+        "threatening neighbors. Officers said the man, 41, walked toward them with a knife; after "
+        "a beanbag round failed to stop him, two officers fired, killing him."
+    )
+    incidents, _ = run(nlp, text)
+    assert len(incidents) == 1
+    assert subjects(incidents) == []
+
+
+def test_struck_by_a_police_vehicle_is_a_death_after_police_contact(nlp):
+    text = (
+        "A 70-year-old man was struck and killed by a Tucson police patrol SUV on Tuesday night "
+        "as he crossed Speedway Boulevard, police said."
+    )
+    incidents, _ = run(nlp, text)
+    assert len(incidents) == 1
+    assert "death_following_police_contact" in incidents.iloc[0]["categories"]

@@ -289,6 +289,12 @@ class PoliceFinder:
             and self._of_police(tok, 0)
         ):
             return True  # "three of the officers", "one of the deputies", "a member of the force"
+        if word in ("other", "another") and tok.dep_ in _SUBJ and tok.head.dep_ == "conj":
+            # 'One officer tried a Taser, and the other fired twice': the noun left out is the
+            # one the clause before counted
+            lead = _child(tok.head.head, _SUBJ)
+            if lead is not None and any(c.dep_ == "nummod" for c in lead.children):
+                return self.head_is_police(lead)
         need = self.lex["qualified_police_nouns"].get(word)
         if not need:
             return False
@@ -1064,8 +1070,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
     if by is not None:
         if police.is_police(by):
             return AGENT
-        if police.is_weapon(by):
-            # "shot in the head by an impact munition": a police weapon stands for its user
+        if police.is_weapon(by) or _police_vehicle(by, lex):
+            # "shot in the head by an impact munition", "struck and killed by a police patrol
+            # SUV": a police weapon stands for its user, a police vehicle for its driver
             return PATIENT if (subj is not None and police.is_police(subj)) else AGENT
         return PATIENT if (subj is not None and police.is_police(subj)) else OTHER
     if passive or subj_passive:

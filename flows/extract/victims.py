@@ -281,7 +281,9 @@ def analyse(
         key = last.lower()
         full = " ".join(w for w in words)
         p = people.setdefault(key, Person(last, full))
-        if len(full) > len(p.full):
+        if len(full) > len(p.full) and set(p.full.split()) <= set(words):
+            # 'Lowery', then 'Tamika Lowery': the fuller form of one name; 'Gwendolyn Lowery'
+            # after 'Tamika Lowery' is her mother, not a fuller form of her name
             p.full = full
         p.names.add(full.lower())
         p.count += 1
@@ -406,4 +408,6 @@ def harmed_person(analysed: dict[str, Person]) -> Person | None:
         return None
     if top.harmed == 0 and top.agent and top.count < 2:
         return None
+    if top.harmed == 0 and " " not in top.full and resolve(top.full) is not None:
+        return None  # 'an apartment complex in Mesa' (tagged ORG): a town nobody harmed
     return top
