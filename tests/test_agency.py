@@ -48,6 +48,44 @@ NOT_MISCONDUCT = {
     "fake_police_officer_jailed": (
         "Bogus police officer who stopped lone women drivers with flashing lights jailed"
     ),
+    # after probe v10 (2026-12-03)
+    "killed_when_rival_groups_opened_fire": (
+        "Two men were killed and three others wounded when rival crews opened fire on each other "
+        "outside a nightclub, and police said they had arrested one man."
+    ),
+    "found_him_and_he_died": (
+        "Officers found a woman with stab wounds in the hallway, and she died at the scene."
+    ),
+    "self_inflicted_after_no_officer_fired": (
+        "No officer fired a shot, the chief said, and the gunman died of a self-inflicted wound."
+    ),
+    "told_police_she_had_died": (
+        "Her brother initially told the police that she had died after a fall down the stairs."
+    ),
+    "what_police_are_calling": (
+        "A man died on Sunday after being stabbed during what police are calling a dispute "
+        "between neighbours."
+    ),
+    "no_officers_present_when_restrained": (
+        "Officers arrived after the ambulance, and no officers were present when the shoplifter "
+        "was restrained by two security guards."
+    ),
+    "police_dog_stabbed": "A police dog was stabbed to death while tracking a burglary suspect.",
+    "pinned_on_her_badge": (
+        "When the new constable pinned on her badge, her family stood and cheered."
+    ),
+    "deputy_fatally_shot_in_a_list": (
+        "The memorial wall now holds the names of officers killed in crashes and a deputy fatally "
+        "shot while serving a warrant."
+    ),
+    "deaths_in_custody_in_prisons": (
+        "The governor said drugs were linked to a number of deaths in custody in prisons across "
+        "the region."
+    ),
+    "the_trooper_turned_and_he_fired": (
+        "Police said Baines handed over his licence and then, as the trooper walked back to his "
+        "car, leaned out of the window and fired twice."
+    ),
     "covered_shifts": (
         "Officers from two neighbouring stations covered shifts so that his team could attend the "
         "funeral."

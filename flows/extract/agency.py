@@ -121,6 +121,7 @@ def lexicon() -> dict[str, Any]:
         "fall_verbs",
         "body_parts",
         "virtue_verbs",
+        "discovery_verbs",
         "female_nouns",
         "male_nouns",
         "dismiss_verbs",
@@ -519,7 +520,18 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
         if adjacent is not None:
             return adjacent, _is_passive(verb)
         if verb.dep_ == "conj" and verb.head is not verb:
-            verb = _nearer_conjunct_head(verb)
+            head = _nearer_conjunct_head(verb)
+            if (
+                head.dep_ == "advcl"
+                and any(c.dep_ == "mark" for c in head.children)
+                and head.head is not head
+                and any(t.text == "," for t in verb.doc[_own_end(head) : verb.i])
+            ):
+                # 'then, as the trooper turned back, leaned out of the window and fired': the
+                # verbs after the subordinate clause go on from the main one
+                verb = head.head
+                continue
+            verb = head
             continue
         if verb.dep_ == "dep" and verb.head is not verb and _child(verb, ("dobj",)) is not None:
             # "Petersen ... was dragged, then shot Wilson": an active verb with an object that the
@@ -590,6 +602,12 @@ _VERB_ROOT_DEPS = frozenset(
 _CLAUSE_CONJUNCTIONS = frozenset({"as", "after", "when", "while", "because", "before", "since"})
 
 
+def _own_end(verb: Token) -> int:
+    """The last token of a clause without the clauses coordinated with it."""
+    joined = [c for c in verb.children if c.dep_ in ("conj", "cc")]
+    return max(t.i for t in verb.subtree if not any(t in c.subtree for c in joined))
+
+
 def _stranded_subject(verb: Token) -> Token | None:
     """A second clause's subject that the parse hung on its conjunction read as a preposition:
     'Police officer stabbed ... as man, 29, is charged with attempted murder' (the man is charged,
@@ -648,6 +666,9 @@ def _misread_main_verb(verb: Token) -> Token | None:
     return root
 
 
+_HARM_DEGREE = frozenset({"fatally", "critically", "seriously", "mortally", "gravely"})
+
+
 def _headline_passive(verb: Token, lex: dict[str, Any]) -> bool:
     """A past participle with no object or auxiliary, then 'in the <part of the body>', or
     anywhere in a headline (no closing stop: 'Officer shot during traffic stop', 'Sheriff's
@@ -658,8 +679,11 @@ def _headline_passive(verb: Token, lex: dict[str, Any]) -> bool:
         return False
     if _has_object(verb) or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
         return False
-    if _headline(verb.sent) and not any(
-        c.dep_ == "prep" and c.lower_ in ("at", "on", "into") for c in verb.children
+    if not any(c.dep_ == "prep" and c.lower_ in ("at", "on", "into") for c in verb.children) and (
+        _headline(verb.sent)
+        # 'a sheriff's deputy fatally shot while serving a warrant': nobody 'fatally shoots'
+        # with no one shot
+        or any(c.dep_ == "advmod" and c.lower_ in _HARM_DEGREE for c in verb.children)
     ):
         return True
     for c in verb.children:
@@ -825,9 +849,34 @@ def _police_inside(top: Token, police: PoliceFinder, skip: Token | None) -> bool
             if _harmed_in_noun(t, lex):
                 continue  # "a man serving a sentence for the shooting death of a police officer"
             return True
-        if t.dep_ == "pobj" and t.lower_ in lex["custody_nouns"]:
+        if t.dep_ == "pobj" and t.lower_ in lex["custody_nouns"] and not _prison_custody(t):
             return True
     return False
+
+
+def custody_of_a_prison(span: Span) -> bool:
+    """The custody the match names is a prison's ('deaths in custody in prisons')."""
+    custody = lexicon()["custody_nouns"]
+    for t in span:
+        if t.lower_ not in custody:
+            continue
+        after = [x.lower_ for x in t.doc[t.i + 1 : t.i + 4]]
+        if _prison_custody(t) or after[:2] in (["in", "prison"], ["in", "prisons"]):
+            return True
+    return False
+
+
+def _prison_custody(noun: Token) -> bool:
+    """'custody in prisons', 'prison custody': a prison's, not police custody."""
+    return any(
+        (c.dep_ in _MODIFIERS and c.lower_ in ("prison", "prisons"))
+        or (
+            c.dep_ == "prep"
+            and c.lower_ == "in"
+            and any(o.lower_ in ("prison", "prisons") for o in c.children)
+        )
+        for c in noun.children
+    )
 
 
 def _harmed_in_noun(t: Token, lex: dict[str, Any]) -> bool:
@@ -842,12 +891,20 @@ def _harmed_in_noun(t: Token, lex: dict[str, Any]) -> bool:
     )
 
 
+def _names_what(t: Token) -> bool:
+    """`t` is the subject of a free relative that names the event ('during what police are
+    calling a road-rage confrontation', 'in what detectives believe was a targeted attack')."""
+    return t.dep_ == "nsubj" and any(c.lower_ == "what" and c.i < t.i for c in t.head.children)
+
+
 def _attribution(t: Token, top: Token, lex: dict[str, Any]) -> bool:
     """`t` only reports, believes or stands beside the event of `top`: the subject of a verb of
     saying or believing ('in what police believe was a targeted attack'), or inside an
     attribution or concession phrase ('according to police', 'despite the efforts of
     officers')."""
     if t.dep_ == "nsubj" and t.head.lower_ in lex["speech_verbs"]:
+        return True
+    if _names_what(t):
         return True
     for a in t.ancestors:
         if a.i == top.i:
@@ -984,6 +1041,40 @@ def _names_who_lost_a_job(verb: Token) -> bool:
     return verb.dep_ in ("conj", "advcl") and _child(verb.head, _SUBJ + _PASS_SUBJ) is not None
 
 
+def _custody_inside(verb: Token, lex: dict[str, Any]) -> bool:
+    return any(t.lower_ in lex["custody_nouns"] for t in verb.subtree)
+
+
+def _doer_in_a_when_clause(verb: Token) -> Token | None:
+    """The subject of an active clause of harm ('opened fire', 'shot', 'struck') opened by 'when'
+    or 'as' under a passive harm (or under the passive it is coordinated with): 'Three men were
+    killed and five wounded when two rival groups opened fire'. Not a pronoun, whose reference
+    this does not resolve, nor a clause of what came before ('when he ran towards the officer',
+    'when their car crashed while being pursued')."""
+    for v in (verb, verb.head) if verb.dep_ == "conj" else (verb, *verb.conjuncts):
+        for c in v.children:
+            if c.dep_ != "advcl" or _is_passive(c):
+                continue
+            if not any(
+                m.lower_ in ("when", "as") and m.dep_ in ("mark", "advmod") for m in c.children
+            ):
+                continue
+            subj = _child(c, _SUBJ)
+            if subj is None or subj.lower_ in lexicon()["pronouns"]:
+                continue
+            fire = c.lower_ == "opened" and any(o.lower_ == "fire" for o in c.children)
+            if fire or c.lower_ in _harm_verbs():
+                return subj  # the clause tells the harm itself, not what came before it
+    return None
+
+
+@cache
+def _harm_verbs() -> frozenset[str]:
+    from flows.extract.victims import roles
+
+    return roles()["harm_verbs"]
+
+
 def _gives_aid(verb: Token, lex: dict[str, Any]) -> bool:
     """The clause gives first aid ('performed first aid', 'began CPR', 'tried to revive him')."""
     words = {verb.lower_} | {
@@ -1018,7 +1109,17 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         if subj is not None and _police_or_apposed(subj, police):
             # "an officer who died commuting", "MADISON, Wis. - A police officer died Thursday"
             return PATIENT
+        if "self-inflicted" in verb.doc[
+            verb.left_edge.i : verb.right_edge.i + 1
+        ].text.lower() and not (_custody_inside(verb, lex)):
+            return OTHER  # "the gunman died of a single self-inflicted gunshot wound"
         top = verb.head if verb.dep_ == "conj" else verb
+        if (
+            top is not verb
+            and top.lower_ in lex["discovery_verbs"]
+            and not _custody_inside(top, lex)
+        ):
+            return OTHER  # "They found a man with gunshot wounds, and he died at the scene"
         if _police_inside(top, police, subj):
             return AGENT
         if (
@@ -1084,6 +1185,15 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
         if subj is not None and _coordinated_police_pronoun(verb, subj, police):
             return PATIENT  # "Our officer went to work ..., and he was attacked"
+        doer = _doer_in_a_when_clause(verb)
+        if doer is not None:
+            # "Three men were killed when two rival groups opened fire": the clause says who;
+            # one naming police besides ('slammed into a pole while fleeing state troopers') is
+            # left to the checks below
+            if police.is_police(doer):
+                return AGENT
+            if not any(police.head_is_police(t) for t in doer.head.subtree):
+                return OTHER
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
         if top is not verb and _harmed_police(top, police):
@@ -1409,6 +1519,44 @@ def _police_listed_as_harmed(act: Token, police: PoliceFinder) -> bool:
     return subj is not None and police.is_police(resolve_relative(subj))
 
 
+def died_where_found(span: Span) -> bool:
+    """The death is told after police found the person ('They found a man with gunshot wounds on
+    the kitchen floor, and he died at the scene'), outside custody: what police came upon."""
+    verb = act_token(span)
+    lex = lexicon()
+    return (
+        verb.lower_ in lex["undergo_verbs"]
+        and verb.dep_ == "conj"
+        and verb.head.lower_ in lex["discovery_verbs"]
+        and not _custody_inside(verb.head, lex)
+    )
+
+
+def self_inflicted(span: Span) -> bool:
+    """A death by one's own hand outside custody ('the gunman died of a single self-inflicted
+    gunshot wound'); in custody it stays a death in custody."""
+    verb = act_token(span)
+    lex = lexicon()
+    if verb.lower_ not in lex["undergo_verbs"]:
+        return False
+    words = verb.doc[verb.left_edge.i : verb.right_edge.i + 1].text.lower()
+    return "self-inflicted" in words and not _custody_inside(verb, lex)
+
+
+def harmed_by_someone_named(span: Span, police: PoliceFinder) -> bool:
+    """A passive harm whose 'when' clause names a doer who is not police, in a clause naming no
+    police ('Three men were killed when two rival groups opened fire')."""
+    verb = act_token(span)
+    if not (_is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))):
+        return False
+    doer = _doer_in_a_when_clause(verb)
+    return (
+        doer is not None
+        and not police.is_police(doer)
+        and not any(police.head_is_police(t) for t in doer.head.subtree)
+    )
+
+
 def died_despite_aid(span: Span) -> bool:
     """The death is told after the first aid someone gave ('Officers began CPR until paramedics
     arrived, but the man died at the scene'): whoever caused it, the clause tells of help, so
@@ -1585,9 +1733,10 @@ def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
 
 def police_only_speak(span: Span, police: PoliceFinder, phrases: bool = True) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
-    has changed her story about the theft"), or stand beside it ("he died despite efforts by
-    officers to save him"): every police noun phrase is the subject of a speech verb whose
-    complement holds the act, or (with `phrases`) inside an attribution or concession phrase."""
+    has changed her story about the theft"), are told it ("told the police that she had died"),
+    or stand beside it ("he died despite efforts by officers to save him"): every police noun
+    phrase is the subject or the one told of a speech verb whose complement holds the act, or
+    (with `phrases`) inside an attribution or concession phrase."""
     act = act_token(span)
     sent = act.sent
     found = [
@@ -1601,6 +1750,14 @@ def police_only_speak(span: Span, police: PoliceFinder, phrases: bool = True) ->
     return all(
         (
             t.dep_ == "nsubj"
+            and t.head.lower_ in police.lex["speech_verbs"]
+            and act.i != t.head.i
+            and act in t.head.subtree
+        )
+        or _names_what(t)
+        # told police: 'initially told the police that she had died by suicide'
+        or (
+            t.dep_ in ("dobj", "dative")
             and t.head.lower_ in police.lex["speech_verbs"]
             and act.i != t.head.i
             and act in t.head.subtree
@@ -1635,6 +1792,8 @@ def negated(span: Span) -> bool:
     killed'), or its subject is nobody ('None of our officers fired their weapons', 'no one was
     hurt')."""
     act = act_token(span)
+    if act.dep_ == "dobj" and _is_clause(act.head):
+        act = act.head  # 'No officer fired a shot': the act noun is what the verb did
     if not _is_clause(act):
         return False
     # a coordinated verb shares the negation of the first ('did not shoot or kill him') unless
@@ -1647,9 +1806,19 @@ def negated(span: Span) -> bool:
     if auxes & {"could", "would", "'d"} and "have" in auxes:
         return True  # what did not happen: 'could easily have been killed', 'would have shot him'
     subj = _child(act, _SUBJ + _PASS_SUBJ)
-    return subj is not None and (
-        subj.lower_ in ("none", "nobody", "neither")
-        or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subj.children)
+    if act.dep_ == "advcl" and any(
+        c.lower_ in ("when", "while") and c.dep_ in ("mark", "advmod") for c in act.children
+    ):
+        # 'no officers were present when the man was restrained': police were not there
+        lead = _child(act.head, _SUBJ)
+        if lead is not None and _nobody(lead):
+            return True
+    return subj is not None and _nobody(subj)
+
+
+def _nobody(subj: Token) -> bool:
+    return subj.lower_ in ("none", "nobody", "neither") or any(
+        c.dep_ == "det" and c.lower_ in ("no", "neither") for c in subj.children
     )
 
 
@@ -1760,7 +1929,16 @@ def other_sense(span: Span) -> bool:
     critics'): no act of force."""
     tok = span[0]
     particles = lexicon()["other_sense_particles"].get(tok.lower_)
-    return bool(particles) and any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children)
+    if not particles:
+        return False
+    # the particle, or a preposition the parse took it for right after an active verb with no
+    # object ('pinned on her badge'; not 'pinned him on the ground', 'was pinned on the ground')
+    loose = not _has_object(tok) and not _is_passive(tok)
+    return any(
+        c.lower_ in particles
+        and (c.dep_ == "prt" or (loose and c.dep_ == "prep" and c.i == tok.i + 1))
+        for c in tok.children
+    )
 
 
 def cause_of_death(span: Span) -> bool:

@@ -22,14 +22,17 @@ from flows.extract.agency import (
     act_is_clause,
     bare_noun_sense,
     cause_of_death,
+    custody_of_a_prison,
     death_of_someone,
     died_despite_aid,
     died_of,
+    died_where_found,
     done_to_a_door,
     done_to_people_in_general,
     done_with_police_weapon,
     fall_consequence,
     harmed_after_attacking_police,
+    harmed_by_someone_named,
     has_parse,
     honoured_after,
     honoured_for,
@@ -47,6 +50,7 @@ from flows.extract.agency import (
     police_tend_the_harmed,
     restrained_while_attacking_police,
     restraint_as_virtue,
+    self_inflicted,
     shot_at,
     undergoes,
 )
@@ -399,6 +403,9 @@ def _no_act(span) -> bool:
         )
         or fall_consequence(span)  # "The officer fell to the ground, hitting his head"
         or died_despite_aid(span)  # "Officers began CPR, but the man died at the scene"
+        or custody_of_a_prison(span)  # "deaths in custody in prisons across the country"
+        or died_where_found(span)  # "They found a man with gunshot wounds, and he died"
+        or self_inflicted(span)  # "the gunman died of a single self-inflicted gunshot wound"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
@@ -416,7 +423,17 @@ def _no_act(span) -> bool:
         or (force and participle_as_noun(span))  # "officers helped carry the wounded out"
         or (force and other_sense(span))  # "kicked off his boots", "hit out at critics"
         # "None of our officers fired their weapons", "officers did not shoot"
-        or ((force or span.label_ == "death_following_police_contact") and negated(span))
+        or (
+            (
+                force
+                or span.label_ == "death_following_police_contact"
+                # a hold or an arrest: 'no officers were present when he was restrained' (not
+                # an oversight failure, which a negation states: 'never carried out a risk
+                # assessment')
+                or _rule(span.id_).get("bodily")
+            )
+            and negated(span)
+        )
     )
 
 
@@ -467,6 +484,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             and restrained_while_attacking_police(span, finder)
         ):
             continue  # "As officers brought him to the ground, Pritchard bit an officer"
+        if finder is not None and harmed_by_someone_named(span, finder):
+            continue  # "Three men were killed when two rival groups opened fire"
         if requires == "agent":
             if not parsed and _rule(rule).get("parse_only"):
                 continue
