@@ -190,6 +190,18 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         ("probe.v9.jsonl", "misconduct", 20, 20 / 20),
         ("probe.v9b.jsonl", "police_not_misconduct", 15, 0 / 15),
         ("probe.v9b.jsonl", "misconduct", 85, 84 / 85),
+        # A tenth probe by two further writers (2026-12-03, later the same session), run once
+        # before any change to it: 40 UK and Irish articles (inquests, coroners, prison officers,
+        # security guards, impostors, chiefs' speeches on violence against women) and 40 US and
+        # world articles (road rage, homeowners, gang shootouts, memorials, police dogs,
+        # use-of-force statistics): 17 of 56 police-news articles yielded an incident (0.30), 24
+        # of 24 misconduct ones did. General fixes (a harm whose 'when' clause names a doer who is
+        # not police; a death after police found someone, or self-inflicted, outside custody; a
+        # free relative 'what police are calling'; police told; 'no officers were present when';
+        # prison custody; police animals; 'pinned on'; 'fatally shot' with nobody shot is
+        # passive; 'No officer fired a shot') left 12 / 56 and 24 / 24.
+        ("probe.v10.jsonl", "police_not_misconduct", 56, 12 / 56),
+        ("probe.v10.jsonl", "misconduct", 24, 24 / 24),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):
