@@ -430,7 +430,7 @@ def _no_act(span) -> bool:
                 # a hold or an arrest: 'no officers were present when he was restrained' (not
                 # an oversight failure, which a negation states: 'never carried out a risk
                 # assessment')
-                or _rule(span.id_).get("bodily")
+                or bool(_rule(span.id_).get("bodily"))
             )
             and negated(span)
         )
