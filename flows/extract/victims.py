@@ -52,6 +52,7 @@ _WORD = re.compile(
     rf"(?:O['’]|D['’])?[{UPPER}][{LOWER}]+(?:[{UPPER}][{LOWER}]+)?(?:[-'’][{UPPER}]?[{LOWER}]+)*"
 )
 _INITIAL = re.compile(r"[A-Z]\.")
+_LOCATIVES = frozenset({"in", "at", "near", "outside", "from", "across", "throughout"})
 _SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
 
 
@@ -277,6 +278,11 @@ def analyse(
             continue  # a modifier ('their Roswell home', 'Greater Manchester Police'), not a person
         if start > 0 and doc[start - 1].lower_ in lex["determiners"]:
             continue  # 'in a Jimmy's Diner', 'his Dodge Journey': a business or a thing
+        if end - start == 1 and start > 0 and doc[start - 1].lower_ in _LOCATIVES:
+            from flows.extract.places import resolve
+
+            if resolve(doc[start].text) is not None:
+                continue  # 'an apartment complex in Mesa' (tagged ORG): a town
         last = re.sub(r"['’]s?$", "", words[-1])
         key = last.lower()
         full = " ".join(w for w in words)
@@ -408,6 +414,4 @@ def harmed_person(analysed: dict[str, Person]) -> Person | None:
         return None
     if top.harmed == 0 and top.agent and top.count < 2:
         return None
-    if top.harmed == 0 and " " not in top.full and resolve(top.full) is not None:
-        return None  # 'an apartment complex in Mesa' (tagged ORG): a town nobody harmed
     return top
