@@ -86,6 +86,10 @@ NOT_MISCONDUCT = {
         "Police said Baines handed over his licence and then, as the trooper walked back to his "
         "car, leaned out of the window and fired twice."
     ),
+    "speaker_of_a_force_on_domestic_abuse": (
+        'Inspector Dawn Pryce, of Cumbria Police, said: "We treat every report of domestic abuse '
+        'seriously."'
+    ),
     "covered_shifts": (
         "Officers from two neighbouring stations covered shifts so that his team could attend the "
         "funeral."

@@ -199,8 +199,10 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # not police; a death after police found someone, or self-inflicted, outside custody; a
         # free relative 'what police are calling'; police told; 'no officers were present when';
         # prison custody; police animals; 'pinned on'; 'fatally shot' with nobody shot is
-        # passive; 'No officer fired a shot') left 12 / 56 and 24 / 24.
-        ("probe.v10.jsonl", "police_not_misconduct", 56, 12 / 56),
+        # passive; 'No officer fired a shot') left 12 / 56 and 24 / 24; police named inside the
+        # speaker's phrase ('Sgt Lomax, of Merseyside Police, said: "Racism has no place ..."')
+        # only speak: 10 / 56.
+        ("probe.v10.jsonl", "police_not_misconduct", 56, 10 / 56),
         ("probe.v10.jsonl", "misconduct", 24, 24 / 24),
     ],
 )

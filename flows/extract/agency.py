@@ -1731,6 +1731,18 @@ def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
     return found
 
 
+def _speaker_of(t: Token, act: Token, lex: dict[str, Any]) -> bool:
+    """`t` is, or is named inside, the subject of a verb of saying whose complement holds the act
+    ('Police said', 'Detective Constable Emma Rudd, of North Yorkshire Police, said: "We take
+    every report of domestic abuse seriously"')."""
+    for s in (t, *t.ancestors):
+        if s.dep_ == "nsubj" and s.head.lower_ in lex["speech_verbs"]:
+            return act.i != s.head.i and act in s.head.subtree and act not in s.subtree
+        if s.dep_ not in ("pobj", "prep", "appos", "compound", "conj", "nsubj"):
+            return False
+    return False
+
+
 def police_only_speak(span: Span, police: PoliceFinder, phrases: bool = True) -> bool:
     """Police in the sentence only report or claim what the act's clause says ("Police claim Silva
     has changed her story about the theft"), are told it ("told the police that she had died"),
@@ -1748,12 +1760,7 @@ def police_only_speak(span: Span, police: PoliceFinder, phrases: bool = True) ->
     if not found:
         return False
     return all(
-        (
-            t.dep_ == "nsubj"
-            and t.head.lower_ in police.lex["speech_verbs"]
-            and act.i != t.head.i
-            and act in t.head.subtree
-        )
+        _speaker_of(t, act, police.lex)
         or _names_what(t)
         # told police: 'initially told the police that she had died by suicide'
         or (
