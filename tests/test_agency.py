@@ -734,7 +734,7 @@ def test_role_read_through_a_misparsed_participle_or_they(nlp, text, word, role)
     ],
 )
 def test_police_only_beside_the_act(nlp, text, only):
-    from flows.extract.agency import police_only_speak
+    from flows.extract.readings import police_only_speak
 
     doc = nlp(text)
     (span,) = [s for s in doc.spans["misconduct"] if s.text == "died"][:1]

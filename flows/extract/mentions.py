@@ -19,10 +19,18 @@ from flows.extract.agency import (
     PATIENT,
     UNKNOWN,
     PoliceFinder,
+    custody_of_a_prison,
+    has_parse,
+    police_role,
+    police_tend_the_harmed,
+)
+from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
+from flows.extract.outcomes import allegation_status, find_outcome
+from flows.extract.people import normalise_name
+from flows.extract.readings import (
     act_is_clause,
     bare_noun_sense,
     cause_of_death,
-    custody_of_a_prison,
     death_of_someone,
     died_despite_aid,
     died_of,
@@ -33,7 +41,6 @@ from flows.extract.agency import (
     fall_consequence,
     harmed_after_attacking_police,
     harmed_by_someone_named,
-    has_parse,
     honoured_after,
     honoured_for,
     investigated_crime,
@@ -46,17 +53,12 @@ from flows.extract.agency import (
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
-    police_role,
-    police_tend_the_harmed,
     restrained_while_attacking_police,
     restraint_as_virtue,
     self_inflicted,
     shot_at,
     undergoes,
 )
-from flows.extract.dates import consistent_dates, date_role, find_dates, resolve
-from flows.extract.outcomes import allegation_status, find_outcome
-from flows.extract.people import normalise_name
 from flows.extract.resources import MISCONDUCT_RULES, encounter_cues, misconduct_rules
 from flows.extract.triggers import police_regex
 
