@@ -90,6 +90,17 @@ NOT_MISCONDUCT = {
         'Inspector Dawn Pryce, of Cumbria Police, said: "We treat every report of domestic abuse '
         'seriously."'
     ),
+    # after probe v11 (2026-12-03)
+    "any_death_in_custody": (
+        "Officers attended the prison, as is standard practice following any death in custody."
+    ),
+    "police_seek_witnesses_after_shooting": (
+        "Police seek witnesses after man, 22, shot and killed outside takeaway"
+    ),
+    "patrol_car_struck_a_tree": (
+        "A deputy was killed on Sunday when his patrol car left the road and struck a tree while "
+        "he was responding to a call."
+    ),
     "covered_shifts": (
         "Officers from two neighbouring stations covered shifts so that his team could attend the "
         "funeral."
@@ -321,6 +332,12 @@ MISCONDUCT = {
     "one_officer_and_the_other_fired": (
         "One deputy tried a stun gun, which failed, and the other fired three times, striking "
         "Lyle Keane in the chest."
+    ),
+    "appeal_after_a_man_was_shot_by_an_officer": (
+        "Police are appealing for witnesses after a man was shot by an officer in Hulme."
+    ),
+    "investigating_after_officers_shot_a_man": (
+        "Detectives are investigating after officers shot a man outside a shop in Salford."
     ),
     "officers_covered_up_the_beating": (
         "Two officers covered up the beating of a prisoner by writing false reports, the jury heard."

@@ -121,6 +121,8 @@ def lexicon() -> dict[str, Any]:
         "fall_verbs",
         "body_parts",
         "virtue_verbs",
+        "appeal_verbs",
+        "fixed_objects",
         "discovery_verbs",
         "female_nouns",
         "male_nouns",
@@ -1212,8 +1214,11 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return AGENT
         if police.is_weapon(head) or (_police_vehicle(head, lex) and _driven_at(verb)):
             # "a tear gas canister struck him", "a police SUV drove into the crowd": the weapon's
-            # user, the vehicle's driver, unless police were hit
+            # user, the vehicle's driver, unless police were hit or nobody was ('his patrol car
+            # left the road and struck a tree')
             obj = _child(verb, ("dobj",))
+            if obj is not None and obj.lower_ in lex["fixed_objects"]:
+                return OTHER
             return PATIENT if obj is not None and police.is_police(obj) else AGENT
         if _pronoun(head, lex):
             antecedent = _singular_antecedent(head, lex) or _plural_antecedent(head, lex)

@@ -39,6 +39,7 @@ from flows.extract.readings import (
     done_to_people_in_general,
     done_with_police_weapon,
     fall_consequence,
+    generic_act,
     harmed_after_attacking_police,
     harmed_by_someone_named,
     honoured_after,
@@ -50,6 +51,7 @@ from flows.extract.readings import (
     other_sense,
     outside_its_phrase,
     participle_as_noun,
+    police_appeal_after,
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
@@ -408,6 +410,7 @@ def _no_act(span) -> bool:
         or custody_of_a_prison(span)  # "deaths in custody in prisons across the country"
         or died_where_found(span)  # "They found a man with gunshot wounds, and he died"
         or self_inflicted(span)  # "the gunman died of a single self-inflicted gunshot wound"
+        or generic_act(span)  # "as is standard practice following any death in custody"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
@@ -488,6 +491,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             continue  # "As officers brought him to the ground, Pritchard bit an officer"
         if finder is not None and harmed_by_someone_named(span, finder):
             continue  # "Three men were killed when two rival groups opened fire"
+        if finder is not None and police_appeal_after(span, finder):
+            continue  # "Police seek witnesses after 19-year-old shot and killed at party"
         if requires == "agent":
             if not parsed and _rule(rule).get("parse_only"):
                 continue

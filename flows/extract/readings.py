@@ -23,6 +23,7 @@ from flows.extract.agency import (
     PoliceFinder,
     _acts_on_police,
     _attribution,
+    _by_agent,
     _capitalised,
     _child,
     _custody_inside,
@@ -509,3 +510,28 @@ def fall_consequence(span: Span) -> bool:
         and tok.i > tok.head.i  # not 'When an officer stunned him, he fell'
         and tok.head.lower_ in lexicon()["fall_verbs"]
     )
+
+
+def generic_act(span: Span) -> bool:
+    """The act noun is any one of its kind ('as is standard practice following any death in
+    custody', 'every death in custody is investigated'): no incident."""
+    act = act_token(span)
+    return any(c.dep_ == "det" and c.lower_ in ("any", "every", "each") for c in act.children)
+
+
+def police_appeal_after(span: Span, police: PoliceFinder) -> bool:
+    """The act is what police ask the public about, seek or investigate ('Police seek witnesses
+    after 19-year-old shot and killed at house party'): a verb of appealing or investigating
+    whose subject is police governs it; not an act with a police subject of its own ('Police are
+    investigating after officers shot a man')."""
+    act = act_token(span)
+    own = _child(act, _SUBJ)
+    by = _by_agent(act) or (_by_agent(act.head) if act.dep_ == "conj" else None)
+    if (own is not None and police.is_police(own)) or police.is_police(by):
+        return False  # 'after officers shot a man', 'after a man was shot by an officer'
+    appeal = lexicon()["appeal_verbs"]
+    for a in act.ancestors:
+        if a.lower_ in appeal:
+            subj = _child(a, _SUBJ)
+            return subj is not None and police.is_police(subj)
+    return False
