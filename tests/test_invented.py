@@ -204,6 +204,15 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # only speak: 10 / 56.
         ("probe.v10.jsonl", "police_not_misconduct", 56, 10 / 56),
         ("probe.v10.jsonl", "misconduct", 24, 24 / 24),
+        # An eleventh probe by two further writers (2026-12-03, later the same session): 40 UK,
+        # Irish, Australian, Canadian and New Zealand articles and 40 US ones, half misconduct
+        # told indirectly (settlements, inquests, hearings, appeals, a passing recall), half hard
+        # police news. First run: 10 of 40 police-news articles yielded an incident (0.25), 35 of
+        # 40 misconduct ones (0.875). General fixes (any one of its kind, 'following any death in
+        # custody'; police seeking witnesses or investigating a crime with no police doer; a police
+        # car that struck a tree) left 7 / 40 and 35 / 40.
+        ("probe.v11.jsonl", "police_not_misconduct", 40, 7 / 40),
+        ("probe.v11.jsonl", "misconduct", 40, 35 / 40),
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):
