@@ -1070,6 +1070,36 @@ def _doer_in_a_when_clause(verb: Token) -> Token | None:
     return None
 
 
+def when_clause_role(verb: Token, police: PoliceFinder) -> str | None:
+    """AGENT or OTHER as the doer a 'when' clause of harm names under a passive harm is police or
+    not (`_doer_in_a_when_clause`); None when it names none, or names someone else in a clause
+    naming police besides ('slammed into a pole while fleeing state troopers'), which the rest of
+    the passive's checks decide."""
+    doer = _doer_in_a_when_clause(verb)
+    if doer is None:
+        return None
+    if police.is_police(doer):
+        return AGENT
+    if not any(police.head_is_police(t) for t in doer.head.subtree):
+        return OTHER
+    return None
+
+
+def death_apart_from_police(verb: Token, lex: dict[str, Any]) -> bool:
+    """A verb of undergoing told apart from any police act, outside custody: a death by one's own
+    hand ('the gunman died of a single self-inflicted gunshot wound'; in custody it stays a death
+    in custody), or after police found the person ('They found a man with gunshot wounds on the
+    kitchen floor, and he died at the scene')."""
+    words = verb.doc[verb.left_edge.i : verb.right_edge.i + 1].text.lower()
+    if "self-inflicted" in words and not _custody_inside(verb, lex):
+        return True
+    return (
+        verb.dep_ == "conj"
+        and verb.head.lower_ in lex["discovery_verbs"]
+        and not _custody_inside(verb.head, lex)
+    )
+
+
 @cache
 def _harm_verbs() -> frozenset[str]:
     from flows.extract.victims import roles
@@ -1111,17 +1141,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         if subj is not None and _police_or_apposed(subj, police):
             # "an officer who died commuting", "MADISON, Wis. - A police officer died Thursday"
             return PATIENT
-        if "self-inflicted" in verb.doc[
-            verb.left_edge.i : verb.right_edge.i + 1
-        ].text.lower() and not (_custody_inside(verb, lex)):
-            return OTHER  # "the gunman died of a single self-inflicted gunshot wound"
+        if death_apart_from_police(verb, lex):
+            return OTHER  # self-inflicted, or after police found the person
         top = verb.head if verb.dep_ == "conj" else verb
-        if (
-            top is not verb
-            and top.lower_ in lex["discovery_verbs"]
-            and not _custody_inside(top, lex)
-        ):
-            return OTHER  # "They found a man with gunshot wounds, and he died at the scene"
         if _police_inside(top, police, subj):
             return AGENT
         if (
@@ -1187,15 +1209,9 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
             return PATIENT  # "an officer was shot", "a deputy who was shot in an ambush"
         if subj is not None and _coordinated_police_pronoun(verb, subj, police):
             return PATIENT  # "Our officer went to work ..., and he was attacked"
-        doer = _doer_in_a_when_clause(verb)
-        if doer is not None:
-            # "Three men were killed when two rival groups opened fire": the clause says who;
-            # one naming police besides ('slammed into a pole while fleeing state troopers') is
-            # left to the checks below
-            if police.is_police(doer):
-                return AGENT
-            if not any(police.head_is_police(t) for t in doer.head.subtree):
-                return OTHER
+        named = when_clause_role(verb, police)
+        if named is not None:
+            return named  # "Three men were killed when two rival groups opened fire"
         # the clause holds a person hurt during an encounter with police
         top = verb.head if verb.dep_ == "conj" else verb
         if top is not verb and _harmed_police(top, police):

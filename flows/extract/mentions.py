@@ -31,10 +31,10 @@ from flows.extract.readings import (
     act_is_clause,
     bare_noun_sense,
     cause_of_death,
+    death_apart_from_police,
     death_of_someone,
     died_despite_aid,
     died_of,
-    died_where_found,
     done_to_a_door,
     done_to_people_in_general,
     done_with_police_weapon,
@@ -57,7 +57,6 @@ from flows.extract.readings import (
     police_right_before,
     restrained_while_attacking_police,
     restraint_as_virtue,
-    self_inflicted,
     shot_at,
     undergoes,
 )
@@ -408,8 +407,8 @@ def _no_act(span) -> bool:
         or fall_consequence(span)  # "The officer fell to the ground, hitting his head"
         or died_despite_aid(span)  # "Officers began CPR, but the man died at the scene"
         or custody_of_a_prison(span)  # "deaths in custody in prisons across the country"
-        or died_where_found(span)  # "They found a man with gunshot wounds, and he died"
-        or self_inflicted(span)  # "the gunman died of a single self-inflicted gunshot wound"
+        # "They found a man with gunshot wounds, and he died", "died of a self-inflicted wound"
+        or death_apart_from_police(span)
         or generic_act(span)  # "as is standard practice following any death in custody"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"

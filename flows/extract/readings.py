@@ -17,17 +17,17 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from flows.extract import agency
 from flows.extract.agency import (
     _PASS_SUBJ,
     _SUBJ,
+    OTHER,
     PoliceFinder,
     _acts_on_police,
     _attribution,
     _by_agent,
     _capitalised,
     _child,
-    _custody_inside,
-    _doer_in_a_when_clause,
     _gives_aid,
     _has_object,
     _is_clause,
@@ -37,45 +37,26 @@ from flows.extract.agency import (
     _weapon_inside,
     act_token,
     lexicon,
+    when_clause_role,
 )
 
 
-def died_where_found(span: Span) -> bool:
-    """The death is told after police found the person ('They found a man with gunshot wounds on
-    the kitchen floor, and he died at the scene'), outside custody: what police came upon."""
+def death_apart_from_police(span: Span) -> bool:
+    """The death is told apart from any police act, outside custody: self-inflicted, or after
+    police found the person (`agency.death_apart_from_police`, which `verb_role` reads too)."""
     verb = act_token(span)
     lex = lexicon()
-    return (
-        verb.lower_ in lex["undergo_verbs"]
-        and verb.dep_ == "conj"
-        and verb.head.lower_ in lex["discovery_verbs"]
-        and not _custody_inside(verb.head, lex)
-    )
-
-
-def self_inflicted(span: Span) -> bool:
-    """A death by one's own hand outside custody ('the gunman died of a single self-inflicted
-    gunshot wound'); in custody it stays a death in custody."""
-    verb = act_token(span)
-    lex = lexicon()
-    if verb.lower_ not in lex["undergo_verbs"]:
-        return False
-    words = verb.doc[verb.left_edge.i : verb.right_edge.i + 1].text.lower()
-    return "self-inflicted" in words and not _custody_inside(verb, lex)
+    return verb.lower_ in lex["undergo_verbs"] and agency.death_apart_from_police(verb, lex)
 
 
 def harmed_by_someone_named(span: Span, police: PoliceFinder) -> bool:
     """A passive harm whose 'when' clause names a doer who is not police, in a clause naming no
-    police ('Three men were killed when two rival groups opened fire')."""
+    police ('Three men were killed when two rival groups opened fire'; `agency.when_clause_role`,
+    which `verb_role` reads too)."""
     verb = act_token(span)
     if not (_is_passive(verb) or (verb.dep_ == "conj" and _is_passive(verb.head))):
         return False
-    doer = _doer_in_a_when_clause(verb)
-    return (
-        doer is not None
-        and not police.is_police(doer)
-        and not any(police.head_is_police(t) for t in doer.head.subtree)
-    )
+    return when_clause_role(verb, police) == OTHER
 
 
 def died_despite_aid(span: Span) -> bool:
