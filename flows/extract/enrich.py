@@ -523,9 +523,8 @@ def _case_subject(text, spans, mentions, ents) -> None:
                 and len(key.split()) >= 2
             ):
                 candidates.append(_SUFFIX.sub("", name.strip()))
-        for _, name_end, name, lab in ents[
-            j
-        ]:  # a surname alone ('Gilbertson'), used again and again
+        # a surname alone ('Gilbertson'), used again and again
+        for _, name_end, name, lab in ents[j]:
             if (
                 lab == "PERSON"
                 and not street_follows(sentence, name_end)

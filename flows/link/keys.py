@@ -384,7 +384,9 @@ def _drop_partial_names(names: list[str]) -> list[str]:
     return out
 
 
-ACT_RULES = "misconduct_rules."  # rule ids of acts (not continuations, outcomes or findings)
+# rule ids of acts, not continuations, outcomes or findings: `flows.extract.resources.MISCONDUCT_RULES`
+# (any version), which linking, below extraction in the import layers, cannot import
+ACT_RULES = "misconduct_rules."
 
 
 def place_of(members) -> tuple[str | None, str | None, str | None]:
