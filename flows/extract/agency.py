@@ -128,6 +128,7 @@ def lexicon() -> dict[str, Any]:
         "male_nouns",
         "dismiss_verbs",
         "aid_words",
+        "impersonation_words",
         "entry_nouns",
         "remit_nouns",
         "honour_verbs",
@@ -194,6 +195,23 @@ def police_nouns_named(text: str) -> dict[str, int]:
     return out
 
 
+def _impersonated(tok: Token, lex: dict[str, Any]) -> bool:
+    """The noun names what someone pretended to be ('admitted impersonating a police officer',
+    'posing as detectives', 'pretending to be an officer', 'the impersonation of a constable')."""
+    gov = tok.head
+    if (
+        tok.dep_ == "pobj"
+        and gov.lower_ in ("as", "of")
+        or tok.dep_ == "attr"
+        and gov.lower_ in ("be", "being")
+        and gov.dep_ == "xcomp"
+    ):
+        gov = gov.head
+    elif tok.dep_ != "dobj":
+        return False
+    return gov is not tok and gov.lower_ in lex["impersonation_words"]
+
+
 def _capitalised(tok: Token) -> bool:
     """A capitalised word: 'Garza', and 'McKinley' or 'DeShawn' (which str.istitle refuses)."""
     return tok.text[:1].isupper() and not tok.is_upper or tok.is_title
@@ -257,7 +275,7 @@ class PoliceFinder:
         if word in ("they", "them"):
             return self._they(tok)
         mods = {c.lower_ for c in tok.children if c.dep_ in _MODIFIERS}
-        if mods & self.lex["non_police_modifiers"]:
+        if mods & self.lex["non_police_modifiers"] or _impersonated(tok, self.lex):
             return False
         if tok.i in self.marked or word in self.lex["police_nouns"]:
             return True
@@ -426,6 +444,16 @@ def _is_passive(tok: Token) -> bool:
         and not any(c.dep_ in (*_SUBJ, "aux", "dobj") for c in tok.children)
     ):
         return True  # "she was in uniform when shot": an elliptical passive
+    if (
+        (
+            (tok.dep_ == "pcomp" and tok.head.lower_ in ("with", "without"))
+            or any(c.dep_ == "mark" and c.lower_ in ("with", "without") for c in tok.children)
+        )
+        and _participle(tok)
+        and any(c.dep_ in _SUBJ for c in tok.children)
+        and not any(c.dep_ in ("aux", "dobj") for c in tok.children)
+    ):
+        return True  # "with more than 120 officers assaulted every day": a 'with' absolute
     # "a man shot by police", "left dead": a participle modifying a noun
     if tok.dep_ != "acl" or any(c.dep_ in _SUBJ for c in tok.children):
         return False
@@ -480,7 +508,12 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
     active = False  # climbed from an active verb with an object: an inherited subject is its doer
     while seen < 6:
         seen += 1
-        subj = _child(verb, _SUBJ)
+        # of two subjects the parse gave one verb, the one nearer the verb is its own: 'Police
+        # officer hit by car at checkpoint, driver charged' (a headline's two clauses), a dateline
+        # read as a subject ('PAINESVILLE, Ohio - A deputy is recovering')
+        subj = next((c for c in reversed(list(verb.lefts)) if c.dep_ in _SUBJ), None) or _child(
+            verb, _SUBJ
+        )
         if (
             subj is not None
             and subj.i == verb.i - 1
@@ -930,7 +963,7 @@ def _weapon_inside(verb: Token, police: PoliceFinder) -> bool:
     return False
 
 
-def _charged_role(verb: Token, police: PoliceFinder) -> str:
+def charged_role(verb: Token, police: PoliceFinder) -> str:
     """'an officer was convicted', 'charged a constable', 'the sergeant was sacked': the one charged is
     the doer of the offence."""
     obj = _child(verb, ("dobj",))
@@ -1007,11 +1040,15 @@ def _coordinated_police_pronoun(verb: Token, pron: Token, police: PoliceFinder) 
     elif verb.dep_ != "conj":
         return False
     # the police subject (a dateline the parse read as a second subject, or as the subject with
-    # police in apposition: 'PAINESVILLE, Ohio - A deputy is recovering')
+    # police in apposition: 'PAINESVILLE, Ohio - A deputy is recovering'), the subject of the
+    # clause an open complement hangs from ('An officer is expected to survive after he was shot')
+    top = verb.head
+    while top.dep_ == "xcomp" and not any(c.dep_ in _SUBJ for c in top.children):
+        top = top.head
     leads = [
         t
-        for c in verb.head.children
-        if c.dep_ in _SUBJ and not _pronoun(c, police.lex)
+        for c in top.children
+        if c.dep_ in (*_SUBJ, "nsubjpass") and not _pronoun(c, police.lex)
         for t in (c, *(a for a in c.children if a.dep_ == "appos"))
         if police.is_police(t)
     ]
@@ -1135,7 +1172,7 @@ def verb_role(verb: Token, police: PoliceFinder, charged: bool = False) -> str:
         verb.lower_ in lex["charge_verbs"]
         or (verb.lower_ in lex["dismiss_verbs"] and _names_who_lost_a_job(verb))
     ):
-        return _charged_role(verb, police)
+        return charged_role(verb, police)
     if verb.lower_ in lex["undergo_verbs"]:
         subj, _ = _clause_subject(verb)
         if subj is not None and _police_or_apposed(subj, police):

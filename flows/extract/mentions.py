@@ -31,6 +31,8 @@ from flows.extract.readings import (
     act_is_clause,
     bare_noun_sense,
     cause_of_death,
+    charged_to_someone_else,
+    counted_acts,
     death_apart_from_police,
     death_of_someone,
     died_despite_aid,
@@ -48,6 +50,7 @@ from flows.extract.readings import (
     modifier_not_act,
     names_a_remit,
     negated,
+    no_police_by_parse,
     other_sense,
     outside_its_phrase,
     participle_as_noun,
@@ -341,6 +344,8 @@ def _agent_by_parse(
         return False  # "Police claim she changed her story about the theft"
     if finder is not None and police_only_in_a_relative_clause(span, finder):
         return False  # "Driver who rammed police officers during chase found guilty"
+    if finder is not None and no_police_by_parse(span, finder):
+        return False  # "admitting impersonating a police officer and four counts of fraud"
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):
         # "He was charged with ...": only right after a sentence naming police, with an officer
         # named before it (not "Officers arrested the man. He has been charged", where he is the man)
@@ -410,6 +415,7 @@ def _no_act(span) -> bool:
         # "They found a man with gunshot wounds, and he died", "died of a self-inflicted wound"
         or death_apart_from_police(span)
         or generic_act(span)  # "as is standard practice following any death in custody"
+        or counted_acts(span)  # "involved in more than 80 fatal shootings last year"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
@@ -492,6 +498,8 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             continue  # "Three men were killed when two rival groups opened fire"
         if finder is not None and police_appeal_after(span, finder):
             continue  # "Police seek witnesses after 19-year-old shot and killed at party"
+        if requires == "context" and finder is not None and charged_to_someone_else(span, finder):
+            continue  # "A man has been charged with domestic violence offences"
         if requires == "agent":
             if not parsed and _rule(rule).get("parse_only"):
                 continue

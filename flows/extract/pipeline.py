@@ -36,7 +36,7 @@ from flows.extract.identity import protected_names
 from flows.extract.mentions import SentenceContext, encounter_sentence, names_oversight
 from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import TRAINED_NAME, encounter_cues
-from flows.extract.sentences import same_paragraph_back, split_sentences
+from flows.extract.sentences import parse_case, same_paragraph_back, split_sentences
 from flows.extract.triggers import sentence_hits
 from flows.link.keys import link_mentions
 
@@ -314,14 +314,14 @@ def _extract_batch(articles: list[Article], nlp: Language) -> list[ArticleExtrac
         plans.append((article, spans, police, candidates))
         for j, near in candidates:
             s, e = spans[j]
-            doc = nlp.make_doc(text[s:e])
+            doc = nlp.make_doc(parse_case(text[s:e]))
             doc.user_data[CONTEXT_KEY] = j in police or near
             docs.append(doc)
             windows.append(window_text(text, spans, j))
             if j > 0 and _PRONOUN_OPENING.match(text, s):
                 # whom a sentence-opening 'he'/'they' means is read from the sentence before
                 ps, pe = spans[j - 1]
-                prev = nlp.make_doc(text[ps:pe])
+                prev = nlp.make_doc(parse_case(text[ps:pe]))
                 prev.user_data[CONTEXT_KEY] = (j - 1) in police
                 docs.append(prev)
     skip = [NER_PIPE] if NER_PIPE in nlp.pipe_names else []

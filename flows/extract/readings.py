@@ -36,6 +36,7 @@ from flows.extract.agency import (
     _pronoun,
     _weapon_inside,
     act_token,
+    charged_role,
     lexicon,
     when_clause_role,
 )
@@ -231,6 +232,40 @@ def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
         if clause is None or act in clause.subtree:
             return False
     return found
+
+
+def no_police_by_parse(span: Span, police: PoliceFinder) -> bool:
+    """The sentence's police words all head, or modify, phrases the parse reads as no police
+    ('admitted impersonating a police officer', 'a prison officer', 'a fake police car'): the
+    word-level fallback must not find police the parse has ruled out."""
+    nouns = lexicon()["police_nouns"]
+    found = False
+    for tok in span.sent:
+        if tok.lower_ not in nouns:
+            continue
+        found = True
+        head = tok
+        while head.dep_ in ("compound", "amod") and head.head.i > head.i:
+            head = head.head
+        if police.is_police(head):
+            return False
+    return found
+
+
+def charged_to_someone_else(span: Span, police: PoliceFinder) -> bool:
+    """The act is what someone other than police is charged with, accused or convicted of ('A
+    man has been charged with a string of domestic violence offences'): the parse names its doer,
+    and it is not police."""
+    act = act_token(span)
+    verbs = lexicon()["charge_verbs"]
+    below = act  # the charge is the 'with' / 'of' phrase of the verb, not a clause under it
+    for gov in act.ancestors:
+        if gov.lower_ in verbs and below.dep_ == "prep" and below.lower_ in ("with", "of"):
+            return charged_role(gov, police) == OTHER
+        if gov.dep_ not in ("pobj", "prep", "compound", "amod", "conj", "dobj", "appos"):
+            return False
+        below = gov
+    return False
 
 
 def _speaker_of(t: Token, act: Token, lex: dict[str, Any]) -> bool:
@@ -498,6 +533,28 @@ def generic_act(span: Span) -> bool:
     custody', 'every death in custody is investigated'): no incident."""
     act = act_token(span)
     return any(c.dep_ == "det" and c.lower_ in ("any", "every", "each") for c in act.children)
+
+
+_MANY = frozenset({"dozen", "dozens", "scores", "hundreds", "thousands", "hundred", "thousand"})
+
+
+def counted_acts(span: Span) -> bool:
+    """The act noun counts many acts ('involved in more than 80 fatal shootings last year', 'more
+    than a dozen deaths in police custody across the province'): a statistic, no one incident.
+    Counts under five may be the incidents of one event ('two fatal shootings on Sunday')."""
+    act = act_token(span)
+    if act.pos_ not in ("NOUN", "PROPN", "") or not act.lower_.endswith("s"):
+        return False
+    for c in act.children:
+        if c.dep_ != "nummod" or span.start <= c.i < span.end:
+            continue  # the rule's own number names the thing ('999 calls')
+        if c.lower_ in _MANY or any(q.lower_ in _MANY for q in c.children):
+            return True
+        try:
+            return float(c.text.replace(",", "")) >= 5
+        except ValueError:
+            return False
+    return False
 
 
 def police_appeal_after(span: Span, police: PoliceFinder) -> bool:

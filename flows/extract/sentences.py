@@ -62,6 +62,9 @@ _ABBREV = frozenset(
         "ch",
         "cllr",
         "hon",
+        "const",
+        "cst",
+        "cpl",
     ]
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
@@ -117,3 +120,18 @@ def same_paragraph_back(text: str, spans, j: int, window: int) -> list[int]:
             break
         out.append(k)
     return out
+
+
+def parse_case(sentence: str) -> str:
+    """The sentence as the parser should read it: a sentence written in capitals ('THUG WHO BIT
+    COPS IS JAILED', a tabloid headline) in lower case but for its first letter, which the small
+    parser reads as words rather than as a row of names. Same length, so offsets hold."""
+    letters = [c for c in sentence if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    if len(letters) < 12 or upper < 0.85 * len(letters) or len(sentence.split()) < 3:
+        return sentence
+    out = [c.lower() if len(c.lower()) == 1 else c for c in sentence]
+    first = next((i for i, c in enumerate(out) if c.isalpha()), None)
+    if first is not None:
+        out[first] = sentence[first]
+    return "".join(out)
