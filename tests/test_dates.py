@@ -95,6 +95,25 @@ REF = D(2022, 7, 6)
             True,
             (D(2023, 12, 1), D(2023, 12, 31), "month", "last month"),
         ),
+        # a month of a year told relative to the publication
+        (
+            "He was called to the house in January last year.",
+            D(2024, 10, 9),
+            True,
+            (D(2023, 1, 1), D(2023, 1, 31), "month", "in January last year"),
+        ),
+        (
+            "The officer kicked him on 3 May last year.",
+            D(2024, 10, 9),
+            True,
+            (D(2023, 5, 3), D(2023, 5, 3), "day", "on 3 May last year"),
+        ),
+        (
+            "It happened in March of this year.",
+            D(2024, 10, 9),
+            True,
+            (D(2024, 3, 1), D(2024, 3, 31), "month", "in March of this year"),
+        ),
     ],
 )
 def test_date_expressions(sentence, reference, metadata, expected):
@@ -235,3 +254,11 @@ def test_a_bare_weekday_after_an_event_word_is_its_date(sentence, expected):
         assert (
             res is not None and res.precision == "day" and res.start.weekday() == found[0].weekday
         )
+
+
+def test_a_month_and_a_possessive_year_stay_apart():
+    """'last year's figures' is no date of the month before it."""
+    assert [d.text for d in find_dates("In January, last year's figures were published.")] == [
+        "In January",
+        "last year",
+    ]

@@ -11,11 +11,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from flows.core.model import Mention
 from flows.curate.redact import MARKER, protected_by_article, redact, redaction_decisions
 from flows.extract import extract_articles, link_mentions
 from flows.extract.agencies import article_agencies, find_agencies, is_fragment
-from flows.extract.enrich import same_case, sentence_date, surname
+from flows.extract.enrich import _date_told_later, same_case, sentence_date, surname
+from flows.extract.people import find_people
 from flows.extract.places import force_place, locale_country, resolve
+from flows.extract.sentences import split_sentences
 from tests.extract_helpers import make_article
 
 THURSDAY = dt.date(2022, 3, 10)
@@ -90,6 +93,36 @@ def test_single_case_takes_its_date_from_the_article_context(nlp):
     row = inc.iloc[0]
     assert row["date_precision"] == "month" and row["date_text"] == "In June 2019"
     assert pd.Timestamp(row["date_start"]).date() == dt.date(2019, 6, 1)
+
+
+def test_a_story_opening_with_its_outcome_takes_the_date_told_later_of_its_people():
+    """An undated mention with nothing dated before it takes the incident date of the first later
+    sentence naming one of its people; a dated sentence about anyone else gives nothing."""
+    text = (
+        "Coroner finds Broome man's death in police lockup was preventable\n"
+        "In 2021 the force recorded 14 deaths in custody across the state.\n"
+        "Raymond Kell, 44, was found dead in a cell on the morning of June 8, 2019.\n"
+    )
+    spans = split_sentences(text)
+    m = Mention("a", 0, spans[0][1], text[: spans[0][1]], "r", subjects=["Raymond Kell"])
+    refs = [dt.date(2022, 5, 17)] * len(spans)
+    _date_told_later(text, spans, m, 0, refs, True)
+    assert (m.date_start, m.date_precision, m.date_text) == (
+        dt.date(2019, 6, 8),
+        "day",
+        "June 8, 2019",
+    )
+    nobody = Mention("a", 0, spans[0][1], text[: spans[0][1]], "r", subjects=["Ann Lowe"])
+    _date_told_later(text, spans, nobody, 0, refs, True)
+    assert nobody.date_precision == "unknown"
+
+
+def test_a_byline_is_nobody_in_the_story():
+    assert find_people("By Ryan Kowalchuk") == []
+    assert find_people("By JANE DOE and John Roe, Crime Correspondent") == []
+    assert [p[2] for p in find_people("By the time Ryan Kowalchuk arrived, he was dead.")] == [
+        "Ryan Kowalchuk"
+    ]
 
 
 def test_first_reported_is_the_earliest_publication_date(nlp):

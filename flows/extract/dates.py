@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from flows.extract.resources import date_rules
@@ -122,8 +122,24 @@ def find_dates(text: str) -> list[DateExpr]:
     for d in found:
         if out and d.start < out[-1].end:
             continue
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and d.relative is not None
+            and d.relative[0] == "year"
+            and prev.month is not None
+            and prev.year is None
+            and _MONTH_OF_YEAR.fullmatch(text[prev.end : d.start])
+            and text[d.end : d.end + 2] not in ("'s", "’s")
+        ):
+            # 'in January last year', 'in March of this year': the month of that year
+            out[-1] = replace(prev, end=d.end, text=text[prev.start : d.end], relative=d.relative)
+            continue
         out.append(d)
     return out
+
+
+_MONTH_OF_YEAR = re.compile(r"\s+(?:of\s+)?")
 
 
 _HINT = re.compile(
@@ -192,7 +208,8 @@ def resolve(
             return None  # "last year" against an inferred reference date is a guess
         unit, offset = expr.relative
         if unit == "year":
-            return _period(reference.year + offset)
+            # 'in January last year': that year's month (and day, when one is given)
+            return _period(reference.year + offset, expr.month, expr.day)
         if unit == "month":
             y, m = divmod(reference.year * 12 + reference.month - 1 + offset, 12)
             return _period(y, m + 1)

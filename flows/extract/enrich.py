@@ -301,6 +301,26 @@ def _context_dates(text, spans, mentions, index, refs, from_metadata, case) -> N
                 if found:
                     _set_date(m, (_as_month(found[0]), found[1]))
                     break
+            else:
+                _date_told_later(text, spans, m, j, refs, from_metadata)
+
+
+def _date_told_later(text, spans, m: Mention, j: int, refs, from_metadata: bool) -> None:
+    """A story that opens with its outcome ('A constable has been found guilty of assaulting a
+    handcuffed man') tells when the act happened further down, in a sentence naming the people of
+    the case ('Court heard that Marsh punched Whitford ... in June 2020'): the first later sentence
+    naming one of the mention's people and stating an incident date gives it."""
+    names = {surname(n) for n in (*m.subjects, *m.officers)} - {""}
+    if not names:
+        return
+    for k in range(j + 1, len(spans)):
+        sentence = text[spans[k][0] : spans[k][1]]
+        if not any(re.search(rf"\b{re.escape(n)}\b", sentence) for n in names):
+            continue
+        found = sentence_date(sentence, refs[k], from_metadata)
+        if found:
+            _set_date(m, found)
+            return
 
 
 # ---- agencies ----------------------------------------------------------------------------------
