@@ -101,7 +101,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # the failures found were fixed by general rules (headline passives, concession phrases,
         # case context only in a text's own voice), leaving 3 and 38; since then 2 and 38.
         ("probe.v1.jsonl", "police_not_misconduct", 40, 2 / 40),
-        ("probe.v1.jsonl", "misconduct", 40, 38 / 40),
+        ("probe.v1.jsonl", "misconduct", 40, 40 / 40),
         # A second probe of 90 articles written by three independent writers (2026-12-02), never
         # used in training: 60 police news that is not misconduct, 30 misconduct news, from the
         # US, Canada, Australia, the UK, Ireland, Nigeria, Kenya, South Africa, India, the
@@ -110,7 +110,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # fixes (negated acts, 'he'/'they' read from the sentence before, the one harmed in
         # 'after being shot', nouns that name no act) left 6 and 27: bounds at those.
         ("probe.v2.jsonl", "police_not_misconduct", 60, 6 / 60),
-        ("probe.v2.jsonl", "misconduct", 30, 27 / 30),
+        ("probe.v2.jsonl", "misconduct", 30, 29 / 30),
         # A third probe of 90 articles by three further writers (2026-12-02), written after the
         # fixes above and run once before any change: 9 of 60 police-news articles yielded an
         # incident (0.15), 28 of 30 misconduct articles did. Fixes from it (police only inside a
@@ -119,14 +119,14 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # spokesperson's, not an oversight body's voice; police only as the speaker tie no
         # context rule to police; 'him' as the subject of what a video shows, 'one of them')
         # left 3 and 29: bounds at those.
-        ("probe.v3.jsonl", "police_not_misconduct", 60, 3 / 60),
+        ("probe.v3.jsonl", "police_not_misconduct", 60, 2 / 60),
         ("probe.v3.jsonl", "misconduct", 30, 29 / 30),
         # A fourth probe of 60 articles by two further writers, run once after all the fixes
         # above: 8 of 40 police-news articles yielded an incident (0.20), 18 of 20 misconduct
         # articles did. A trailing -ing clause read as going on from the relative clause before
         # it ('gunmen who opened fire, killing five') left 6 and 18; the fixes from the fifth
         # probe (below) left 4 and 18: bounds at those.
-        ("probe.v4.jsonl", "police_not_misconduct", 40, 4 / 40),
+        ("probe.v4.jsonl", "police_not_misconduct", 40, 1 / 40),
         ("probe.v4.jsonl", "misconduct", 20, 18 / 20),
         # A fifth probe of 80 articles by two further writers (2026-12-03; UK, US, Ireland,
         # Canada, Australia, Nigeria, Kenya, India, South Africa, Jamaica, the Philippines,
@@ -156,7 +156,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # inside one: 'he might have survived if ...'; 'failed to properly check'; ignored pleas
         # for help; vehicles rammed; a sexual assault investigation is no assault) left 57 and 2.
         ("probe.v7.jsonl", "police_not_misconduct", 20, 2 / 20),
-        ("probe.v7.jsonl", "misconduct", 60, 57 / 60),
+        ("probe.v7.jsonl", "misconduct", 60, 58 / 60),
         # An eighth probe by three further writers (2026-12-03, this session's first step), run
         # once before any change. v8: 40 hard police-news articles (officers stabbed, shot, killed
         # in accidents; a councillor's 'misconduct in public office'; false reports; crime
@@ -171,8 +171,8 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # pointed; hyphenated police weapons; journalists arrested at protests) left 6 / 40,
         # 18 / 20, 99 / 115 and 1 / 35; a false statement needs its police author (not 'a
         # false report to police'): 5 / 40.
-        ("probe.v8.jsonl", "police_not_misconduct", 40, 5 / 40),
-        ("probe.v8.jsonl", "misconduct", 20, 18 / 20),
+        ("probe.v8.jsonl", "police_not_misconduct", 40, 3 / 40),
+        ("probe.v8.jsonl", "misconduct", 20, 19 / 20),
         ("probe.v8b.jsonl", "police_not_misconduct", 35, 1 / 35),
         ("probe.v8b.jsonl", "misconduct", 115, 99 / 115),
         # A ninth probe by three further writers (2026-12-03, a later session's first step), run
@@ -202,7 +202,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # passive; 'No officer fired a shot') left 12 / 56 and 24 / 24; police named inside the
         # speaker's phrase ('Sgt Lomax, of Merseyside Police, said: "Racism has no place ..."')
         # only speak: 10 / 56.
-        ("probe.v10.jsonl", "police_not_misconduct", 56, 10 / 56),
+        ("probe.v10.jsonl", "police_not_misconduct", 56, 9 / 56),
         ("probe.v10.jsonl", "misconduct", 24, 24 / 24),
         # An eleventh probe by two further writers (2026-12-03, later the same session): 40 UK,
         # Irish, Australian, Canadian and New Zealand articles and 40 US ones, half misconduct
@@ -212,7 +212,21 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # custody'; police seeking witnesses or investigating a crime with no police doer; a police
         # car that struck a tree) left 7 / 40 and 35 / 40.
         ("probe.v11.jsonl", "police_not_misconduct", 40, 7 / 40),
-        ("probe.v11.jsonl", "misconduct", 40, 35 / 40),
+        ("probe.v11.jsonl", "misconduct", 40, 36 / 40),
+        # A twelfth probe by a further writer (2026-12-03, next session's first step): 40 hard
+        # police-news and 40 misconduct articles from 11 countries, each misconduct article with
+        # its publication date and the writer's date, city, country, victim and agency. First run:
+        # 8 of 40 police-news articles yielded an incident (0.20), 38 of 40 misconduct ones (0.95).
+        # General fixes (an open complement's subject is the 'he' of its 'after' clause; of a
+        # verb's two subjects the nearer is its own; a 'with' absolute is passive; someone
+        # posing as police is no police; a crime word naming a call or a job; many acts counted
+        # are a statistic; a sentence in capitals parsed in lower case; what someone else is
+        # charged with; police dogs that bite) left 4 / 40 and 39 / 40.
+        ("probe.v12.jsonl", "police_not_misconduct", 40, 4 / 40),
+        ("probe.v12.jsonl", "misconduct", 40, 39 / 40),
+        # v12's round also moved earlier probes (bounds above raised to the level reached): v3
+        # and v8 police news 3 -> 2 and 5 -> 3, v4 2 -> 1 (impostors, headlines' two clauses),
+        # v10 10 -> 9; misconduct v2 28 -> 29, v8 18 -> 19, v11 35 -> 36 (the retrained classifier).
     ],
 )
 def test_probe_yield(nlp, probe, label, count, bound):
@@ -223,3 +237,49 @@ def test_probe_yield(nlp, probe, label, count, bound):
     extractions = extract_articles([make_article(d.text, f"{d.doc_id}.txt") for d in docs], nlp)
     share = sum(bool(x.mentions) for x in extractions) / len(docs)
     assert share >= bound if label == "misconduct" else share <= bound
+
+
+# Probe v12's misconduct articles carry their publication date and the writer's truth for the
+# fields. First run (before this round's fixes): year right 29 of 38 yielding articles, city 23,
+# country 35, victim's surname 27 of 29 naming one. Measured after: year 35 of 39, city 23,
+# country 36, victim 29 of 30 (bylines are nobody; 'Const.' is a rank; a month 'last year'; the
+# act's date told further down, in a sentence naming its people).
+V12_FIELDS = {"year": 35, "city": 23, "country": 36, "victim": 29}
+
+
+def test_probe_v12_fields(nlp):
+    import datetime as dt
+
+    from flows.extract import extract_articles, link_mentions
+
+    rows = [
+        json.loads(line)
+        for line in (PROBES / "probe.v12.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    rows = [r for r in rows if r["label"] == "misconduct"]
+    articles = [
+        make_article(
+            r["text"],
+            f"{r['id']}.txt",
+            published_date=dt.date.fromisoformat(r["published"]),
+            date_source="metadata",
+        )
+        for r in rows
+    ]
+    right = dict.fromkeys(V12_FIELDS, 0)
+    for r, x in zip(rows, extract_articles(articles, nlp), strict=True):
+        if not x.mentions:
+            continue
+        incidents = link_mentions([x])[0].to_dict("records")
+        years = {str(i["date_start"])[:4] for i in incidents if i["date_start"] is not None}
+        right["year"] += bool(r["date"]) and r["date"][:4] in years
+        places = " ".join(str(i["location"] or "") for i in incidents).lower()
+        right["city"] += bool(r["city"]) and r["city"].lower() in places
+        right["country"] += any(i["country"] == r["country"] for i in incidents)
+        if r["victim"]:
+            surname = r["victim"].split()[-1].lower()
+            right["victim"] += any(
+                s.split()[-1].lower() == surname for i in incidents for s in i["subjects"]
+            )
+    assert all(right[k] >= v for k, v in V12_FIELDS.items()), right
