@@ -314,6 +314,30 @@ def test_who_an_act_word_is_about(nlp, text, yields):
         # a headline in capitals reads as words, not as a row of names
         ("THUG WHO HEADBUTTED TWO COPS IN A CUSTODY SUITE IS JAILED FOR A YEAR", False),
         ("COP WHO PUNCHED HANDCUFFED MAN IN A CELL IS JAILED", True),
+        # a rescue is no force
+        (
+            "Two constables dragged an unconscious driver from his burning car seconds before it "
+            "exploded.",
+            False,
+        ),
+        ("Officers dragged him from the burning car and beat him.", True),
+        # a verb of saying has no bare complement: 'a man' fired, not the police told
+        (
+            "Witnesses told police they saw a man walk up to the car and fire three shots.",
+            False,
+        ),
+        # a capitalised plural opening the sentence is not the 'she' after it
+        (
+            "Troopers were called about a wrong-way driver, but she hit a van before they could "
+            "stop her.",
+            False,
+        ),
+        # a unit's remit; a surname with its age
+        (
+            "He had been talking to an officer from the force's child abuse investigation team.",
+            False,
+        ),
+        ("Harry Kettle, 52, a prison officer, was given a bravery award on Friday.", False),
     ],
 )
 def test_who_an_act_word_is_about_second_round(nlp, text, yields):

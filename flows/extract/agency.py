@@ -129,6 +129,7 @@ def lexicon() -> dict[str, Any]:
         "dismiss_verbs",
         "aid_words",
         "impersonation_words",
+        "rescue_words",
         "entry_nouns",
         "remit_nouns",
         "honour_verbs",
@@ -603,10 +604,17 @@ def _clause_subject(verb: Token) -> tuple[Token | None, bool]:
             # "police were seen firing", "saw officers kick him": the head's subject, or its object
             # when the head has one (object control), does the complement's act, whatever the voice
             head = verb.head
-            # object control only for a bare or -ing complement ("saw officers kick", "seen punching");
-            # a to-infinitive is the subject's ("used force to break up the vigil")
+            # object control for a bare or -ing complement ("saw officers kick", "seen punching"),
+            # or a to-infinitive of a verb of ordering ("told him to stop"); any other to-infinitive
+            # is the subject's ("used force to break up the vigil")
             bare = not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-            control = bare or head.lower_ in lexicon()["object_control_verbs"]
+            # ... never a verb of saying, whose bare complement is a misread clause ('Witnesses told
+            # police they saw a man approach the car, fire several shots')
+            control = (
+                head.lower_ not in lexicon()["speech_verbs"]
+                if bare
+                else head.lower_ in lexicon()["object_control_verbs"]
+            )
             # "footage shows officers ..., kneeling on a protester": an -ing clause under a verb of
             # seeing or showing is what its object does
             shown = (
@@ -772,7 +780,10 @@ def _singular_antecedent(pron: Token, lex: dict[str, Any]) -> Token | None:
             # 'an investigation found he lied': a process or a thing is not 'he' (a capitalised
             # word may be a name: 'Manning', 'Clement', 'Lawrence')
             return False
-        return not (t.lower_ in ("police", "people") or (t.lower_.endswith("s") and not t.is_title))
+        # a capitalised plural opening the sentence is no name ('Troopers received calls ..., but
+        # she hit the car')
+        plural = t.lower_.endswith("s") and (not t.is_title or t.lower_ in lex["police_nouns"])
+        return not (t.lower_ in ("police", "people") or plural)
 
     def controller(t: Token) -> bool:
         # the object of "asked Crossley to calm down" is the subject of its complement

@@ -58,6 +58,7 @@ from flows.extract.readings import (
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
+    rescue,
     restrained_while_attacking_police,
     restraint_as_virtue,
     shot_at,
@@ -396,6 +397,9 @@ def inside_a_name(span) -> bool:
     before = tok.nbor(-1)
     if not (before.is_title or (before.is_upper and len(before) == 1)):
         return False
+    after = tok.doc[tok.i + 1 : tok.i + 3]
+    if len(after) == 2 and after[0].text == "," and after[1].like_num:
+        return True  # 'Darren Kettle, 44,': a name with its age
     words = [t for t in tok.doc if t.is_alpha and len(t) > 3]
     return sum(t.is_title for t in words) <= len(words) / 2
 
@@ -417,6 +421,7 @@ def _no_act(span) -> bool:
         or generic_act(span)  # "as is standard practice following any death in custody"
         or counted_acts(span)  # "involved in more than 80 fatal shootings last year"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
+        or (force and rescue(span))  # "dragged the unconscious driver from his burning car"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
         or (force and done_to_a_door(span))  # "He had kicked down the front door"

@@ -252,6 +252,22 @@ def no_police_by_parse(span: Span, police: PoliceFinder) -> bool:
     return found
 
 
+def rescue(span: Span) -> bool:
+    """Bodily force that takes someone out of danger ('dragged an unconscious driver from his
+    burning car', 'pulled her to safety', 'hauled him out of the river'): a rescue, no force on
+    anyone."""
+    act = act_token(span)
+    words = lexicon()["rescue_words"]
+    heads = [act, *(c for c in act.children if c.dep_ == "dobj")]
+    for head in heads:  # the phrase may hang on the one taken ('dragged a driver from his car')
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("to", "from", "out", "off"):
+                continue
+            if any(t.lower_ in words for t in prep.subtree):
+                return True
+    return False
+
+
 def charged_to_someone_else(span: Span, police: PoliceFinder) -> bool:
     """The act is what someone other than police is charged with, accused or convicted of ('A
     man has been charged with a string of domestic violence offences'): the parse names its doer,
@@ -455,8 +471,16 @@ def names_a_remit(span: Span) -> bool:
     """The act word only modifies a noun naming who or what deals with such acts ('fire crews were
     on standby', 'of Essex Police's domestic abuse unit', 'a shooting range'): no act anyone did."""
     lex = lexicon()
+
+    def head_noun(tok: Token) -> Token:  # 'child abuse investigation team': the last noun
+        while tok.dep_ == "compound" and tok.head.i > tok.i:
+            tok = tok.head
+        return tok
+
     return any(
-        tok.dep_ == "compound" and tok.head.i > tok.i and tok.head.lower_ in lex["remit_nouns"]
+        tok.dep_ == "compound"
+        and tok.head.i > tok.i
+        and head_noun(tok).lower_ in lex["remit_nouns"]
         for tok in {span[0], span[-1]}
     )
 
