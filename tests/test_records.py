@@ -117,6 +117,31 @@ def test_a_story_opening_with_its_outcome_takes_the_date_told_later_of_its_peopl
     assert nobody.date_precision == "unknown"
 
 
+def test_a_long_story_dates_its_incident_from_a_sentence_naming_its_people(nlp):
+    """A long article (one sentence a paragraph, as online tabloids write) tells when the act
+    happened in a sentence naming the man it happened to, before the act's own sentence; no
+    other paragraph's date is taken."""
+    filler = [
+        f"Campaigners said the case raised questions number {n} for the force." for n in range(20)
+    ]
+    text = "\n\n".join(
+        [
+            "Family of man who died after police restraint demand answers",
+            "The family of a man who died after being restrained by police say he called for help.",
+            "Kevin Marlow, 30, had called 999 from his flat on the evening of March 8, saying he "
+            "could not breathe.",
+            "The footage shows three Leeds officers holding Marlow face down on the floor, one "
+            "kneeling on his back for six minutes.",
+            *filler,
+            "In 2022 the force was criticised over another case.",
+        ]
+    )
+    inc, _ = linked(nlp, dated(text, dt.date(2025, 6, 20)))
+    row = inc[inc["subjects"].map(lambda s: "Kevin Marlow" in s)].iloc[0]
+    assert row["date_text"] == "March 8", row["date_text"]
+    assert pd.Timestamp(row["date_start"]).date() == dt.date(2025, 3, 8)
+
+
 def test_a_byline_is_nobody_in_the_story():
     assert find_people("By Ryan Kowalchuk") == []
     assert find_people("By JANE DOE and John Roe, Crime Correspondent") == []

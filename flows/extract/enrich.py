@@ -151,12 +151,10 @@ def enrich_article(
         _parsed_subject(text, mentions, fill_only=not one_story, doc=whole)
     if one_story and found is not None:
         _case_subject(text, spans, mentions, ents)
-    if short or one_story:
-        # an undated text resolves a year-less date in the year it last named
-        years = stated_years(text) if resolve_ref is not None and not from_metadata else []
-        refs = [year_reference(years, s, resolve_ref) for s, _ in spans]
-    if short:
-        _context_dates(text, spans, mentions, index, refs, from_metadata, case)
+    # an undated text resolves a year-less date in the year it last named
+    years = stated_years(text) if resolve_ref is not None and not from_metadata else []
+    refs = [year_reference(years, s, resolve_ref) for s, _ in spans]
+    _context_dates(text, spans, mentions, index, refs, from_metadata, case, long=not short)
     if one_story:
         _opening_date(text, spans, mentions, index, refs, from_metadata)
     _people_are_not_places(mentions)
@@ -272,7 +270,7 @@ def _as_month(res: Resolved) -> Resolved:
     return Resolved(res.start.replace(day=1), last, "month")
 
 
-def _context_dates(text, spans, mentions, index, refs, from_metadata, case) -> None:
+def _context_dates(text, spans, mentions, index, refs, from_metadata, case, long=False) -> None:
     if all(m.date_precision != "unknown" for m in mentions):
         return
     if case:
@@ -295,8 +293,9 @@ def _context_dates(text, spans, mentions, index, refs, from_metadata, case) -> N
         else:
             # the story's time told in an earlier paragraph ('On 12 January 2019, a man was
             # arrested ...' and, two paragraphs on, 'officers searched him'): its month at most,
-            # the day of another paragraph's event is not this one's
-            for k in range(j - 1, -1, -1):
+            # the day of another paragraph's event is not this one's. Not in a long article,
+            # which tells other events between (only a sentence naming the mention's people does)
+            for k in range(j - 1, -1, -1) if not long else ():
                 found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
                 if found:
                     _set_date(m, (_as_month(found[0]), found[1]))
