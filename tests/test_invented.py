@@ -224,6 +224,17 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # charged with; police dogs that bite) left 4 / 40 and 39 / 40.
         ("probe.v12.jsonl", "police_not_misconduct", 40, 4 / 40),
         ("probe.v12.jsonl", "misconduct", 40, 39 / 40),
+        # A thirteenth probe by a further writer (2026-12-03, the same session), in the house
+        # style of a British online tabloid covering UK and US stories (long headlines, bullet
+        # summaries, one-sentence paragraphs, many quotes): 30 police news, 30 misconduct, 20
+        # ordinary news with violent or legal words. First run: 6 of 30 police-news articles
+        # yielded an incident (0.20), 29 of 30 misconduct, 1 of 20 ordinary. General fixes (a
+        # rescue is no force; a verb of saying has no bare complement; a capitalised plural is
+        # no name; a unit's remit through its compounds; a surname with its age) left 2 / 30,
+        # 29 / 30 and 0 / 20.
+        ("probe.v13.jsonl", "police_not_misconduct", 30, 2 / 30),
+        ("probe.v13.jsonl", "misconduct", 30, 29 / 30),
+        ("probe.v13.jsonl", "no_police", 20, 0 / 20),
         # v12's round also moved earlier probes (bounds above raised to the level reached): v3
         # and v8 police news 3 -> 2 and 5 -> 3, v4 2 -> 1 (impostors, headlines' two clauses),
         # v10 10 -> 9; misconduct v2 28 -> 29, v8 18 -> 19, v11 35 -> 36 (the retrained classifier).
@@ -239,22 +250,29 @@ def test_probe_yield(nlp, probe, label, count, bound):
     assert share >= bound if label == "misconduct" else share <= bound
 
 
-# Probe v12's misconduct articles carry their publication date and the writer's truth for the
-# fields. First run (before this round's fixes): year right 29 of 38 yielding articles, city 23,
-# country 35, victim's surname 27 of 29 naming one. Measured after: year 35 of 39, city 23,
-# country 36, victim 29 of 30 (bylines are nobody; 'Const.' is a rank; a month 'last year'; the
-# act's date told further down, in a sentence naming its people).
-V12_FIELDS = {"year": 35, "city": 23, "country": 36, "victim": 29}
+# Probes v12 and v13's misconduct articles carry their publication date and the writer's truth
+# for the fields. v12, first run (before its round's fixes): year right 29 of 38 yielding
+# articles, city 23, country 35, victim's surname 27 of 29 naming one; after: year 35 of 39,
+# city 23, country 36, victim 29 of 30 (bylines are nobody; 'Const.' is a rank; a month 'last
+# year'; the act's date told further down, in a sentence naming its people). v13 (tabloid
+# style, long articles), before the date change: year 14 of 29, city 20, country 29, victim
+# 24 of 24; after (a long article's mention takes the date of a sentence of its paragraph or
+# one naming its people, never another paragraph's): year 24 of 29.
+PROBE_FIELDS = {
+    "probe.v12.jsonl": {"year": 35, "city": 23, "country": 36, "victim": 29},
+    "probe.v13.jsonl": {"year": 24, "city": 20, "country": 29, "victim": 24},
+}
 
 
-def test_probe_v12_fields(nlp):
+@pytest.mark.parametrize("probe", sorted(PROBE_FIELDS))
+def test_probe_fields(nlp, probe):
     import datetime as dt
 
     from flows.extract import extract_articles, link_mentions
 
     rows = [
         json.loads(line)
-        for line in (PROBES / "probe.v12.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (PROBES / probe).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     rows = [r for r in rows if r["label"] == "misconduct"]
@@ -267,7 +285,7 @@ def test_probe_v12_fields(nlp):
         )
         for r in rows
     ]
-    right = dict.fromkeys(V12_FIELDS, 0)
+    right = dict.fromkeys(PROBE_FIELDS[probe], 0)
     for r, x in zip(rows, extract_articles(articles, nlp), strict=True):
         if not x.mentions:
             continue
@@ -282,4 +300,4 @@ def test_probe_v12_fields(nlp):
             right["victim"] += any(
                 s.split()[-1].lower() == surname for i in incidents for s in i["subjects"]
             )
-    assert all(right[k] >= v for k, v in V12_FIELDS.items()), right
+    assert all(right[k] >= v for k, v in PROBE_FIELDS[probe].items()), right

@@ -5,7 +5,8 @@ comment) and news that IS (with the evidence sentences as character offsets).
 
 `tests/gold/invented/news.v1.jsonl` (and `probe.v1.jsonl` to `probe.v4.jsonl`: later probes used only by a test,
 never for training), one article per line: `id`, `label`
-(`police_not_misconduct` | `misconduct`), `kind` (a short description of the story), `text`,
+(`police_not_misconduct` | `misconduct` | `no_police`, the last only in probes), `kind` (a short
+description of the story), `text`,
 `evidence` (list of [start, end) offsets of the sentences reporting misconduct; empty for
 `police_not_misconduct`). Split train / dev / test by `split_of(id)` like the devdata gold.
 """
@@ -21,7 +22,7 @@ from flows.evaluation.devgold import split_of
 INVENTED_PATH = (
     Path(__file__).resolve().parents[2] / "tests" / "gold" / "invented" / "news.v1.jsonl"
 )
-LABELS = ("police_not_misconduct", "misconduct")
+LABELS = ("police_not_misconduct", "misconduct", "no_police")
 
 
 class InventedCorpusError(ValueError):
