@@ -209,3 +209,33 @@ def test_mpv_victims_named_as_subjects(nlp, devdata):
 def test_investigations_of_an_officers_conduct_are_found(nlp, text, yields):
     (ext,) = extract_articles([make_article(text)], nlp)
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # a confrontation told before a passive killing, police named in the sentence before
+        (
+            "A neighbour called police to say a man was waving a rifle outside a bank. After a "
+            "standoff lasting two hours, he was shot and killed.",
+            True,
+        ),
+        ("A neighbour called us about the noise. After a long night, he was found dead.", False),
+        # what an exchange of fire with officers led to
+        (
+            "Officers approached the car and saw the driver holding a pistol, and there was an "
+            "exchange of gunfire, killing the driver.",
+            True,
+        ),
+        (
+            "Police said two gangs were involved. There was an exchange of gunfire, killing a boy.",
+            False,
+        ),
+        # 'who' is the person holding something, not the thing held
+        ("He lunged at a deputy with a knife, who fired a fatal shot.", True),
+        ("He lunged at a cashier with a knife, who fired a fatal shot.", False),
+    ],
+)
+def test_deaths_told_around_an_encounter(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]

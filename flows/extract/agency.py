@@ -420,7 +420,14 @@ def resolve_relative(tok: Token, lex: dict[str, Any] | None = None) -> Token:
         while clause.dep_ == "conj" and clause.head is not clause:
             clause = clause.head
         if clause.dep_ == "relcl":
-            return clause.head
+            head = clause.head
+            if tok.lower_ in ("who", "whom") and head.dep_ == "pobj" and head.head.lower_ == "with":
+                # 'a deputy with the shovel, who fired': 'who' is a person, not the thing a
+                # 'with' phrase gives someone
+                holder = head.head.head
+                if holder.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "appos", "attr"):
+                    return holder
+            return head
     return tok
 
 

@@ -61,6 +61,7 @@ from flows.extract.readings import (
     rescue,
     restrained_while_attacking_police,
     restraint_as_virtue,
+    result_of_an_encounter,
     shot_at,
     undergoes,
 )
@@ -278,12 +279,21 @@ def encounter_sentence(text: str) -> bool:
     )
 
 
-def encounter_around(text: str, start: int, end: int) -> bool:
+def encounter_around(text: str, start: int, end: int, police_before: bool = False) -> bool:
     """The sentence of a killing at [start, end) shows police acting on the person, before or after
-    the act ("was shot and killed when he failed to comply with officers' orders")."""
+    the act ("was shot and killed when he failed to comply with officers' orders"). With
+    `police_before` (the sentence before names police: 'A woman had called police ...'), a
+    confrontation told before the act needs no police word of its own ('After a standoff on a
+    busy street, he was shot and killed')."""
     if encounter_sentence(text[:start]):
         return True
     _, cues = encounter_cues()
+    if (
+        police_before
+        and cues["encounter_after"].search(text[:start])
+        and not cues["not_police"].search(text)
+    ):
+        return True
     return (
         bool(police_regex().search(text))
         and bool(cues["encounter_after"].search(text[end:]))
@@ -326,9 +336,18 @@ def _agent_by_parse(
         return True  # "a man who shot at them and was shot and killed"
     if role == NO_AGENT:
         return (
-            (ctx.encounter_before or encounter_around(text, s, e))
+            (ctx.encounter_before or encounter_around(text, s, e, ctx.police_prev))
             and _rule(span.id_).get("category") == "death_following_police_contact"
             and passive_killing_after_encounter(text, s, e)
+        )
+    if (
+        role == OTHER
+        and _rule(span.id_).get("category") == "death_following_police_contact"
+        and result_of_an_encounter(span)
+        and encounter_sentence(text[:s])
+    ):
+        return (
+            True  # "they saw a man with a gun, and there was an exchange of gunfire, killing him"
         )
     if (
         finder is not None

@@ -252,6 +252,16 @@ def no_police_by_parse(span: Span, police: PoliceFinder) -> bool:
     return found
 
 
+def result_of_an_encounter(span: Span) -> bool:
+    """The act is an -ing clause telling what an exchange of fire led to ('there was an exchange
+    of gunfire, killing Daniel Reynolds'): its clause names no doer but the exchange."""
+    act = act_token(span)
+    if act.dep_ != "advcl" or not act.lower_.endswith("ing") or _child(act, _SUBJ) is not None:
+        return False
+    words = {t.lower_ for t in act.head.subtree if t.i < act.i}
+    return bool(words & {"gunfire", "exchange", "shootout", "gunfight", "firefight", "standoff"})
+
+
 def rescue(span: Span) -> bool:
     """Bodily force that takes someone out of danger ('dragged an unconscious driver from his
     burning car', 'pulled her to safety', 'hauled him out of the river'): a rescue, no force on
