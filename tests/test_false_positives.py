@@ -338,6 +338,13 @@ def test_who_an_act_word_is_about(nlp, text, yields):
             False,
         ),
         ("Harry Kettle, 52, a prison officer, was given a bravery award on Friday.", False),
+        # what someone else was found guilty of: police are the ones assaulted
+        (
+            "The footballer is appealing after he was found guilty of assaulting police, verbal "
+            "abuse and attempted bribery on holiday.",
+            False,
+        ),
+        ("A constable was found guilty of bribery and verbal abuse of a detainee.", True),
     ],
 )
 def test_who_an_act_word_is_about_second_round(nlp, text, yields):

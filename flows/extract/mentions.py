@@ -55,6 +55,7 @@ from flows.extract.readings import (
     outside_its_phrase,
     participle_as_noun,
     police_appeal_after,
+    police_only_harmed,
     police_only_in_a_relative_clause,
     police_only_speak,
     police_right_before,
@@ -364,6 +365,8 @@ def _agent_by_parse(
         return False  # "Police claim she changed her story about the theft"
     if finder is not None and police_only_in_a_relative_clause(span, finder):
         return False  # "Driver who rammed police officers during chase found guilty"
+    if finder is not None and police_only_harmed(span, finder):
+        return False  # "found guilty of assaulting police, verbal abuse and attempted bribery"
     if finder is not None and no_police_by_parse(span, finder):
         return False  # "admitting impersonating a police officer and four counts of fraud"
     if _rule(span.id_).get("passive_ok") and _PRONOUN_SUBJECT.match(text):

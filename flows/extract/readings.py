@@ -22,6 +22,7 @@ from flows.extract.agency import (
     _PASS_SUBJ,
     _SUBJ,
     OTHER,
+    UNKNOWN,
     PoliceFinder,
     _acts_on_police,
     _attribution,
@@ -34,6 +35,7 @@ from flows.extract.agency import (
     _is_passive,
     _names_what,
     _pronoun,
+    _singular_antecedent,
     _weapon_inside,
     act_token,
     charged_role,
@@ -284,14 +286,49 @@ def charged_to_someone_else(span: Span, police: PoliceFinder) -> bool:
     and it is not police."""
     act = act_token(span)
     verbs = lexicon()["charge_verbs"]
-    below = act  # the charge is the 'with' / 'of' phrase of the verb, not a clause under it
+    # the charge is the 'with' / 'of' phrase of the verb ('charged with', 'found guilty of'), not
+    # a clause under it ('a watchdog found [that] officers strip-searched ...')
+    charge = False
+    below = act
     for gov in act.ancestors:
-        if gov.lower_ in verbs and below.dep_ == "prep" and below.lower_ in ("with", "of"):
-            return charged_role(gov, police) == OTHER
-        if gov.dep_ not in ("pobj", "prep", "compound", "amod", "conj", "dobj", "appos"):
-            return False
+        # the verb's own 'with' / 'of' phrase, or that of its 'guilty'
+        charge = (
+            below.dep_ == "prep"
+            and below.lower_ in ("with", "of")
+            or (charge and below.lower_ == "guilty")
+        )
         below = gov
+        if gov.lower_ in verbs and charge and gov.dep_ not in ("oprd", "acomp"):
+            role = charged_role(gov, police)
+            pron = _child(gov, _PASS_SUBJ)
+            if role == UNKNOWN and pron is not None:
+                # 'Maguire has launched an appeal after he was found guilty of ...'
+                named = _singular_antecedent(pron, lexicon())
+                return named is not None and not police.is_police(named)
+            return role == OTHER
+        phrase = ("pobj", "pcomp", "prep", "compound", "amod", "conj", "dobj", "appos")
+        if gov.dep_ not in phrase and not (
+            gov.dep_ in ("oprd", "acomp") and gov.lower_ == "guilty"
+        ):
+            return False
     return False
+
+
+def police_only_harmed(span: Span, police: PoliceFinder) -> bool:
+    """Every police word before the act is the object of another rule's act word ('found guilty
+    of assaulting police, verbal abuse and attempted bribery'): police are what was done to,
+    not who did the act the word-level fallback would tie to them."""
+    acts = {act_token(s).i for s in span.doc.spans.get("misconduct", []) if s.start != span.start}
+    found = False
+    for tok in span.sent:
+        if tok.i >= span.start:
+            break
+        if tok.dep_ == "compound" or not police.head_is_police(tok):
+            continue
+        if tok.dep_ != "dobj" or tok.head.i not in acts:
+            return False
+        found = True
+    return found
 
 
 def _speaker_of(t: Token, act: Token, lex: dict[str, Any]) -> bool:
