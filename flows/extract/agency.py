@@ -130,6 +130,7 @@ def lexicon() -> dict[str, Any]:
         "aid_words",
         "impersonation_words",
         "rescue_words",
+        "exchange_of_fire_words",
         "entry_nouns",
         "remit_nouns",
         "honour_verbs",

@@ -223,17 +223,22 @@ def police_only_in_a_relative_clause(span: Span, police: PoliceFinder) -> bool:
     hold the act ('Driver who rammed police officers ... found guilty', 'a thief who smashed into
     a police car ... jailed'): the police are what that clause says of someone else."""
     act = act_token(span)
-    found = False
-    for tok in span.sent:
-        if tok.i >= span.start:
-            break
-        if not police.head_is_police(tok) or tok.dep_ == "compound":
-            continue
-        found = True
+    found = _police_before(span, police)
+
+    def elsewhere(tok: Token) -> bool:
         clause = next((a for a in tok.ancestors if a.dep_ in ("relcl", "acl")), None)
-        if clause is None or act in clause.subtree:
-            return False
-    return found
+        return clause is not None and act not in clause.subtree
+
+    return bool(found) and all(elsewhere(t) for t in found)
+
+
+def _police_before(span: Span, police: PoliceFinder) -> list[Token]:
+    """The heads of the police noun phrases of the sentence before the act."""
+    return [
+        t
+        for t in span.sent
+        if t.i < span.start and t.dep_ != "compound" and police.head_is_police(t)
+    ]
 
 
 def no_police_by_parse(span: Span, police: PoliceFinder) -> bool:
@@ -261,7 +266,7 @@ def result_of_an_encounter(span: Span) -> bool:
     if act.dep_ != "advcl" or not act.lower_.endswith("ing") or _child(act, _SUBJ) is not None:
         return False
     words = {t.lower_ for t in act.head.subtree if t.i < act.i}
-    return bool(words & {"gunfire", "exchange", "shootout", "gunfight", "firefight", "standoff"})
+    return bool(words & lexicon()["exchange_of_fire_words"])
 
 
 def rescue(span: Span) -> bool:
@@ -319,16 +324,8 @@ def police_only_harmed(span: Span, police: PoliceFinder) -> bool:
     of assaulting police, verbal abuse and attempted bribery'): police are what was done to,
     not who did the act the word-level fallback would tie to them."""
     acts = {act_token(s).i for s in span.doc.spans.get("misconduct", []) if s.start != span.start}
-    found = False
-    for tok in span.sent:
-        if tok.i >= span.start:
-            break
-        if tok.dep_ == "compound" or not police.head_is_police(tok):
-            continue
-        if tok.dep_ != "dobj" or tok.head.i not in acts:
-            return False
-        found = True
-    return found
+    found = _police_before(span, police)
+    return bool(found) and all(t.dep_ == "dobj" and t.head.i in acts for t in found)
 
 
 def _speaker_of(t: Token, act: Token, lex: dict[str, Any]) -> bool:
