@@ -217,11 +217,7 @@ def _opening_date(text, spans, mentions, index, refs, from_metadata) -> None:
     known = [j for j in index if j is not None]
     if not known:
         return
-    opening = None
-    for k, (s, e) in enumerate(spans[: min(known) + 1]):
-        opening = sentence_date(text[s:e], refs[k], from_metadata)
-        if opening:
-            break
+    opening = _first_date(text, spans, range(min(known) + 1), refs, from_metadata)
     if opening is None:
         return
     res = opening[0]
@@ -270,38 +266,45 @@ def _as_month(res: Resolved) -> Resolved:
     return Resolved(res.start.replace(day=1), last, "month")
 
 
+def _first_date(text, spans, sentences, refs, from_metadata) -> tuple[Resolved, str] | None:
+    """The incident date of the first of `sentences` (indexes into `spans`) that states one."""
+    for k in sentences:
+        found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
+        if found:
+            return found
+    return None
+
+
 def _context_dates(text, spans, mentions, index, refs, from_metadata, case, long=False) -> None:
     if all(m.date_precision != "unknown" for m in mentions):
         return
     if case:
         if any(m.date_precision != "unknown" for m in mentions):
             return  # linking takes the dated mention's date for the whole case
-        for k, (s, e) in enumerate(spans):
-            found = sentence_date(text[s:e], refs[k], from_metadata)
-            if found:
-                _set_date(mentions[0], found)
-                return
+        found = _first_date(text, spans, range(len(spans)), refs, from_metadata)
+        if found:
+            _set_date(mentions[0], found)
         return
     for m, j in zip(mentions, index, strict=True):
         if m.date_precision != "unknown" or j is None:
             continue
-        for k in same_paragraph_back(text, spans, j, CONTEXT_WINDOW):
-            found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
-            if found:
-                _set_date(m, found)
-                break
-        else:
-            # the story's time told in an earlier paragraph ('On 12 January 2019, a man was
-            # arrested ...' and, two paragraphs on, 'officers searched him'): its month at most,
-            # the day of another paragraph's event is not this one's. Not in a long article,
-            # which tells other events between (only a sentence naming the mention's people does)
-            for k in range(j - 1, -1, -1) if not long else ():
-                found = sentence_date(text[spans[k][0] : spans[k][1]], refs[k], from_metadata)
-                if found:
-                    _set_date(m, (_as_month(found[0]), found[1]))
-                    break
-            else:
-                _date_told_later(text, spans, m, j, refs, from_metadata)
+        found = _first_date(
+            text, spans, same_paragraph_back(text, spans, j, CONTEXT_WINDOW), refs, from_metadata
+        )
+        if found:
+            _set_date(m, found)
+            continue
+        # the story's time told in an earlier paragraph ('On 12 January 2019, a man was
+        # arrested ...' and, two paragraphs on, 'officers searched him'): its month at most,
+        # the day of another paragraph's event is not this one's. Not in a long article, which
+        # tells other events between (only a sentence naming the mention's people does)
+        found = (
+            None if long else _first_date(text, spans, range(j - 1, -1, -1), refs, from_metadata)
+        )
+        if found:
+            _set_date(m, (_as_month(found[0]), found[1]))
+            continue
+        _date_told_later(text, spans, m, j, refs, from_metadata)
 
 
 def _date_told_later(text, spans, m: Mention, j: int, refs, from_metadata: bool) -> None:
@@ -312,14 +315,11 @@ def _date_told_later(text, spans, m: Mention, j: int, refs, from_metadata: bool)
     names = {surname(n) for n in (*m.subjects, *m.officers)} - {""}
     if not names:
         return
-    for k in range(j + 1, len(spans)):
-        sentence = text[spans[k][0] : spans[k][1]]
-        if not any(re.search(rf"\b{re.escape(n)}\b", sentence) for n in names):
-            continue
-        found = sentence_date(sentence, refs[k], from_metadata)
-        if found:
-            _set_date(m, found)
-            return
+    naming = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(names)))
+    later = (k for k in range(j + 1, len(spans)) if naming.search(text[spans[k][0] : spans[k][1]]))
+    found = _first_date(text, spans, later, refs, from_metadata)
+    if found:
+        _set_date(m, found)
 
 
 # ---- agencies ----------------------------------------------------------------------------------
