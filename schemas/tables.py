@@ -24,6 +24,7 @@ from schemas.vocab import (
     DATE_PRECISIONS,
     DATE_SOURCES,
     OUTCOMES,
+    REVIEW_REASONS,
 )
 
 ARTICLE_ID_RE = r"^art_[0-9a-f]{16}$"
@@ -457,15 +458,6 @@ TABLES: dict[str, type[pa.DataFrameModel]] = {
     "evidence": Evidence,
     "articles": Articles,
 }
-
-
-# Why a pair of incidents is in the linking review queue (flows/link/persons.py)
-REVIEW_REASONS: tuple[str, ...] = (
-    "surname_only_far_apart",
-    "surname_only_other_act",
-    "full_name_far_apart",
-    "unnamed_death_ambiguous",
-)
 
 
 class LinkReview(pa.DataFrameModel):

@@ -15,6 +15,14 @@ DATE_SOURCES = ("metadata", "inferred", "unknown")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 ALLEGATION_STATUSES = ("alleged", "established", "unknown")
 
+# Why a pair of incidents is in the linking review queue (flows/link/persons.py)
+REVIEW_REASONS: tuple[str, ...] = (
+    "surname_only_far_apart",
+    "surname_only_other_act",
+    "full_name_far_apart",
+    "unnamed_death_ambiguous",
+)
+
 
 @cache
 def load_vocabulary(name: str) -> dict[str, Any]:

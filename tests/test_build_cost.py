@@ -161,7 +161,7 @@ def test_canonical_person_keys_equal_the_pairwise_mapping():
     import random
     from types import SimpleNamespace
 
-    from flows.link.keys import _canonical_keys
+    from flows.link.groups import _canonical_keys
 
     rng = random.Random(16)
     first = ["jermaine", "sarah", "daniel", "joanne", "liam", "mohammed", "katherine", "o'neil"]

@@ -38,7 +38,7 @@ from flows.extract.people import find_people, normalise_name
 from flows.extract.resources import TRAINED_NAME, encounter_cues
 from flows.extract.sentences import parse_case, same_paragraph_back, split_sentences
 from flows.extract.triggers import sentence_hits
-from flows.link.keys import link_mentions
+from flows.link.groups import group_mentions
 
 TRAINED_ENV = "PMD_TRAINED_PIPELINE"
 PIPES = ("pmd_sentencizer", "pmd_misconduct", "pmd_fields")
@@ -429,7 +429,7 @@ def _article_extraction(
     _carry_subjects(article.text, spans, sentence_of, ext.mentions, officers)
     back = back_reference_continuations(article.text, spans, sentence_of, ext.mentions)
     more = outcome_continuations(article.text, spans, sentence_of, ext.mentions, oversight)
-    if more and len(link_mentions([ext])[0]) == 1:
+    if more and len(group_mentions([ext]).groups) == 1:
         join_continuations(ext.mentions, more)
         ext.mentions += more
     ext.mentions += [m for m in back if not any(m.char_start == x.char_start for x in more)]

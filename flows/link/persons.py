@@ -44,7 +44,7 @@ from nicknames import NickNamer
 from rapidfuzz.distance import JaroWinkler
 
 from flows.core.model import Mention
-from schemas.tables import REVIEW_REASONS
+from schemas.vocab import REVIEW_REASONS
 
 DAYS_APART = 7  # two events dated to days this far apart are not one incident
 SURNAME_ONLY_DAYS = 14
