@@ -35,7 +35,7 @@ from flows.extract.forces import find_forces
 from flows.extract.identity import protected_names
 from flows.extract.mentions import SentenceContext, encounter_sentence, names_oversight
 from flows.extract.people import find_people, normalise_name
-from flows.extract.resources import TRAINED_NAME, encounter_cues
+from flows.extract.resources import TRAINED_NAME, encounter_cues, trained_view
 from flows.extract.sentences import parse_case, same_paragraph_back, split_sentences
 from flows.extract.triggers import sentence_hits
 from flows.link.groups import group_mentions
@@ -70,10 +70,9 @@ def load_nlp(
     if trained:
         if not _trained_available():
             raise RuntimeError(f"trained pipeline {TRAINED_NAME!r} is not installed")
-        exclude = ["lemmatizer", "senter", "tagger", "attribute_ruler"] + (
-            [] if entities else ["ner"]
-        )
-        nlp = spacy.load(TRAINED_NAME, exclude=exclude)
+        # the trained components are shared with the other stages' views (resources.py)
+        nlp = trained_view("tok2vec", "parser", *(["ner"] if entities else []))
+        assert nlp is not None  # installed: checked above
         nlp.add_pipe("pmd_sentencizer", first=True)
     else:
         nlp = spacy.blank("en")

