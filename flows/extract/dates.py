@@ -222,7 +222,9 @@ def resolve(
         d = reference - dt.timedelta(days=back)
         return Resolved(d, d, "day")
     if expr.year_end is not None and expr.year is not None:
-        return Resolved(dt.date(expr.year, 1, 1), dt.date(expr.year_end, 12, 31), "year")
+        # 'in 2015/16' (a financial year, a season) lies somewhere in two years: no precision of
+        # the vocabulary says that, and a 'year' precision spanning two failed validation
+        return None
     if expr.year is not None:
         return _period(expr.year, expr.month, expr.day)
     if reference is None or expr.month is None:
