@@ -66,7 +66,7 @@ class MisconductClassifier:
     # an article naming an oversight body is a case report only when its best window reaches this
     oversight_floor: float
 
-    def score(self, texts: Iterable[str], batch_size: int = 256) -> list[float]:
+    def score(self, texts: Iterable[str], batch_size: int = 64) -> list[float]:
         """P(misconduct) of each text."""
         return [
             float(doc.cats.get(POSITIVE, 0.0))
