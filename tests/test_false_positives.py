@@ -350,3 +350,40 @@ def test_who_an_act_word_is_about(nlp, text, yields):
 def test_who_an_act_word_is_about_second_round(nlp, text, yields):
     (ext,) = extract_articles([make_article(text)], nlp)
     assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "yields"),
+    [
+        # what people are honoured for, when the honoured one is an object or given a tribute
+        (
+            "The chief constable paid tribute to PC Amy Hart, who calmly restrained an armed "
+            "man outside the school.",
+            False,
+        ),
+        ("The mayor praised the sergeant who tackled a knifeman on the bridge.", False),
+        # a death stays a death whoever praises the officer who caused it
+        ("The sheriff praised the deputy who shot and killed the gunman on Main Street.", True),
+        # what someone was saved from is not the rescuers' act
+        ("Firefighters and officers save choking toddler at a birthday party.", False),
+        ("Deputies rescued a woman being beaten by her partner in a car park.", False),
+        # a phrase of an act whose doer is not police
+        (
+            "Dean Rowe, 31, slashed the prison officer across the face and neck with a blade. "
+            "The case was investigated by the local police force.",
+            False,
+        ),
+        ("An officer knelt on the handcuffed man's neck for several minutes.", True),
+        # force told while the one arrested attacked police, the doer shared by two verbs
+        (
+            "A man who punched two police officers and bit a third as he was being arrested "
+            "outside a nightclub has been jailed. Police said officers had been called there.",
+            False,
+        ),
+        # the people in general a participle stands for
+        ("The names of those killed in the war, police among them, were read out.", False),
+    ],
+)
+def test_acts_that_police_honour_rescue_or_suffer_are_not_theirs(nlp, text, yields):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    assert bool(ext.mentions) is yields, [m.quote for m in ext.mentions]

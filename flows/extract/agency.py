@@ -134,6 +134,8 @@ def lexicon() -> dict[str, Any]:
         "entry_nouns",
         "remit_nouns",
         "honour_verbs",
+        "honour_nouns",
+        "rescue_verbs",
         "harmed_in_verbs",
         "generic_people",
         "repeated_police_nouns",

@@ -54,6 +54,7 @@ from flows.extract.readings import (
     other_sense,
     outside_its_phrase,
     participle_as_noun,
+    phrase_of_someone_elses_act,
     police_appeal_after,
     police_only_harmed,
     police_only_in_a_relative_clause,
@@ -63,6 +64,7 @@ from flows.extract.readings import (
     restrained_while_attacking_police,
     restraint_as_virtue,
     result_of_an_encounter,
+    saved_from,
     shot_at,
     undergoes,
 )
@@ -444,6 +446,7 @@ def _no_act(span) -> bool:
         or counted_acts(span)  # "involved in more than 80 fatal shootings last year"
         or restraint_as_virtue(span)  # "Officers showed great restraint"
         or (force and rescue(span))  # "dragged the unconscious driver from his burning car"
+        or saved_from(span)  # "Columbus officers save choking baby"
         # "The officers used a throw line"
         or (force and _requires_agent(span.id_) and modifier_not_act(span))
         or (force and done_to_a_door(span))  # "He had kicked down the front door"
@@ -521,6 +524,12 @@ def build_mentions(doc: Doc, ctx: SentenceContext) -> list[Mention]:
             and restrained_while_attacking_police(span, finder)
         ):
             continue  # "As officers brought him to the ground, Pritchard bit an officer"
+        if (
+            finder is not None
+            and span.label_ == "excessive_force"
+            and phrase_of_someone_elses_act(span, finder)
+        ):
+            continue  # "Quarshie slashed the prison officer across the face and neck"
         if finder is not None and harmed_by_someone_named(span, finder):
             continue  # "Three men were killed when two rival groups opened fire"
         if finder is not None and police_appeal_after(span, finder):

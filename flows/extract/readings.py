@@ -81,13 +81,15 @@ def died_of(span: Span) -> bool:
 
 def participle_as_noun(span: Span) -> bool:
     """The act word is a participle standing for people ('helped carry the wounded out', 'the
-    injured were taken to hospital'): 'the' before it and no noun after it; a group of people, not
-    an act anyone is said to have done."""
+    injured were taken to hospital', 'the names of those killed'): 'the' before it and no noun
+    after it, or right after 'those'; a group of people, not an act anyone is said to have done."""
     tok = act_token(span)
-    return (
-        tok.lower_.endswith("ed")
-        and tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "conj")
-        and any(c.dep_ == "det" and c.lower_ == "the" and c.i == tok.i - 1 for c in tok.children)
+    if not tok.lower_.endswith("ed"):
+        return False
+    if tok.dep_ == "acl" and tok.head.lower_ == "those" and tok.head.i == tok.i - 1:
+        return True  # 'the names of those killed'
+    return tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass", "conj") and any(
+        c.dep_ == "det" and c.lower_ == "the" and c.i == tok.i - 1 for c in tok.children
     )
 
 
@@ -125,7 +127,25 @@ def honoured_for(span: Span) -> bool:
     if clause is None:
         return False
     noun = clause.head
-    return noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in honour
+    while noun.dep_ == "appos" and noun.head is not noun:  # 'his colleague, PC Smith, who ...'
+        noun = noun.head
+    if noun.dep_ in _SUBJ + _PASS_SUBJ and noun.head.lower_ in honour:
+        return True
+    if span.label_ == "death_following_police_contact":
+        return False  # 'praised the deputy who shot the gunman': a death after police contact
+    # 'praised the officer who restrained ...', 'pay tribute to his colleague, who restrained ...'
+    if noun.dep_ == "dobj" and noun.head.lower_ in honour:
+        return True
+    if noun.dep_ == "pobj" or (noun.dep_ == "dative" and noun.lower_ != "to"):
+        prep = noun.head
+        gov = prep.head
+        nouns = lexicon()["honour_nouns"]
+        return prep.lower_ in ("to", "for") and (
+            gov.lower_ in honour
+            or gov.lower_ in nouns  # 'paid tribute to PC Hart, who ...'
+            or any(c.dep_ == "dobj" and c.lower_ in nouns for c in gov.children)
+        )
+    return False
 
 
 def honoured_after(span: Span) -> bool:
@@ -178,12 +198,17 @@ def restrained_while_attacking_police(span: Span, police: PoliceFinder) -> bool:
     ):
         return False  # at the same time: not 'before they returned fire'
     main = verb.head
-    subj = _child(main, _SUBJ)
+    first = main
+    while first.dep_ == "conj" and first.head is not first and _child(first, _SUBJ) is None:
+        first = first.head  # 'a man who spat at two officers and kicked a third as he was ...'
+    subj = _child(first, _SUBJ)
+    if subj is not None:
+        subj = agency.resolve_relative(subj, police.lex)
     return (
         subj is not None
         and not police.is_police(subj)
         and not _pronoun(subj, police.lex)
-        and _acts_on_police(main, police, _AT_PREPS)
+        and any(_acts_on_police(v, police, _AT_PREPS) for v in (first, *first.conjuncts))
     )
 
 
@@ -267,6 +292,36 @@ def result_of_an_encounter(span: Span) -> bool:
         return False
     words = {t.lower_ for t in act.head.subtree if t.i < act.i}
     return bool(words & lexicon()["exchange_of_fire_words"])
+
+
+def phrase_of_someone_elses_act(span: Span, police: PoliceFinder) -> bool:
+    """A match that is only a prepositional phrase ('across the face and neck') belongs to the verb
+    it hangs from, and that verb's doer, by the parse, is not police ('Quarshie slashed the prison
+    officer across the face and neck'; 'a man hit the officer on the back of the neck')."""
+    root = span.root
+    verb = root.head
+    if root.dep_ != "prep" or verb is root or span.start <= verb.i < span.end:
+        return False
+    if not _is_clause(verb):
+        return False
+    return agency.verb_role(verb, police) in (OTHER, agency.PATIENT)
+
+
+def saved_from(span: Span) -> bool:
+    """The act is what someone was saved or rescued from ('officers save choking baby', 'rescued a
+    woman being beaten by her partner'): it sits in what a verb of rescue takes, or is read as its
+    complement; the rescuers did not do it."""
+    act = act_token(span)
+    verbs = lexicon()["rescue_verbs"]
+    for anc in (act, *act.ancestors):
+        head = anc.head
+        if head is anc:
+            return False
+        if head.lower_ in verbs and anc.dep_ in ("dobj", "xcomp", "ccomp", "oprd"):
+            return True
+        if anc.dep_ in ("relcl", "advcl", "conj", "ROOT"):
+            return False  # a clause of its own: not what was rescued
+    return False
 
 
 def rescue(span: Span) -> bool:
