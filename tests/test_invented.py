@@ -100,7 +100,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # run: 9 of 40 police-news articles yielded an incident, 39 of 40 misconduct articles did;
         # the failures found were fixed by general rules (headline passives, concession phrases,
         # case context only in a text's own voice), leaving 3 and 38; since then 2 and 38.
-        ("probe.v1.jsonl", "police_not_misconduct", 40, 2 / 40),
+        ("probe.v1.jsonl", "police_not_misconduct", 40, 1 / 40),
         ("probe.v1.jsonl", "misconduct", 40, 40 / 40),
         # A second probe of 90 articles written by three independent writers (2026-12-02), never
         # used in training: 60 police news that is not misconduct, 30 misconduct news, from the
@@ -109,7 +109,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # police-news articles yielded an incident, 27 of 30 misconduct articles did; general
         # fixes (negated acts, 'he'/'they' read from the sentence before, the one harmed in
         # 'after being shot', nouns that name no act) left 6 and 27: bounds at those.
-        ("probe.v2.jsonl", "police_not_misconduct", 60, 6 / 60),
+        ("probe.v2.jsonl", "police_not_misconduct", 60, 5 / 60),
         ("probe.v2.jsonl", "misconduct", 30, 29 / 30),
         # A third probe of 90 articles by three further writers (2026-12-02), written after the
         # fixes above and run once before any change: 9 of 60 police-news articles yielded an
@@ -211,7 +211,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # 40 misconduct ones (0.875). General fixes (any one of its kind, 'following any death in
         # custody'; police seeking witnesses or investigating a crime with no police doer; a police
         # car that struck a tree) left 7 / 40 and 35 / 40.
-        ("probe.v11.jsonl", "police_not_misconduct", 40, 7 / 40),
+        ("probe.v11.jsonl", "police_not_misconduct", 40, 6 / 40),
         ("probe.v11.jsonl", "misconduct", 40, 36 / 40),
         # A twelfth probe by a further writer (2026-12-03, next session's first step): 40 hard
         # police-news and 40 misconduct articles from 11 countries, each misconduct article with
@@ -222,7 +222,7 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         # posing as police is no police; a crime word naming a call or a job; many acts counted
         # are a statistic; a sentence in capitals parsed in lower case; what someone else is
         # charged with; police dogs that bite) left 4 / 40 and 39 / 40.
-        ("probe.v12.jsonl", "police_not_misconduct", 40, 4 / 40),
+        ("probe.v12.jsonl", "police_not_misconduct", 40, 3 / 40),
         ("probe.v12.jsonl", "misconduct", 40, 39 / 40),
         # A thirteenth probe by a further writer (2026-12-03, the same session), in the house
         # style of a British online tabloid covering UK and US stories (long headlines, bullet
@@ -235,6 +235,17 @@ PROBES = Path(__file__).parent / "gold" / "invented"
         ("probe.v13.jsonl", "police_not_misconduct", 30, 2 / 30),
         ("probe.v13.jsonl", "misconduct", 30, 29 / 30),
         ("probe.v13.jsonl", "no_police", 20, 0 / 20),
+        # A fourteenth probe by a further writer (2026-12-03, a later session): 40 hard police
+        # news, 30 misconduct and 10 ordinary articles, half UK, half US, Canada, Australia,
+        # Ireland, New Zealand, South Africa, India, Nigeria and Kenya, in tabloid, broadsheet,
+        # local TV, wire, brief, feature and live-blog styles. First run: 8 of 40 police-news
+        # articles yielded an incident (0.20), 29 of 30 misconduct, 0 of 10 ordinary. General
+        # fixes (honoured as an object or with a tribute; what someone was saved from; 'those
+        # killed'; a prepositional force phrase of someone else's verb; coordinated verbs of one
+        # who attacked police while arrested) left 4 / 40 and moved v1, v2, v11 and v12 by one.
+        ("probe.v14.jsonl", "police_not_misconduct", 40, 4 / 40),
+        ("probe.v14.jsonl", "misconduct", 30, 29 / 30),
+        ("probe.v14.jsonl", "no_police", 10, 0 / 10),
         # v12's round also moved earlier probes (bounds above raised to the level reached): v3
         # and v8 police news 3 -> 2 and 5 -> 3, v4 2 -> 1 (impostors, headlines' two clauses),
         # v10 10 -> 9; misconduct v2 28 -> 29, v8 18 -> 19, v11 35 -> 36 (the retrained classifier).
@@ -261,6 +272,8 @@ def test_probe_yield(nlp, probe, label, count, bound):
 PROBE_FIELDS = {
     "probe.v12.jsonl": {"year": 35, "city": 23, "country": 36, "victim": 29},
     "probe.v13.jsonl": {"year": 24, "city": 20, "country": 29, "victim": 24},
+    # v14, first run: year 19 of 22 stating one, city 22 of 29, country 27, victim 17 of 20
+    "probe.v14.jsonl": {"year": 19, "city": 22, "country": 27, "victim": 17},
 }
 
 
