@@ -400,3 +400,32 @@ def test_struck_by_a_police_vehicle_is_a_death_after_police_contact(nlp):
     incidents, _ = run(nlp, text)
     assert len(incidents) == 1
     assert "death_following_police_contact" in incidents.iloc[0]["categories"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_name"),
+    [
+        # a word of the harm, capitalised as a brand verb and tagged a proper noun
+        (
+            "The officer pushed Ian Moss to the ground. He was then Tasered a second time.",
+            "Tasered",
+        ),
+        # an institution around the capitalised word
+        ("Kay Brent complained to the Police Ombudsman after officers punched her.", "Ombudsman"),
+    ],
+)
+def test_harm_words_and_institutions_name_no_one(text, not_a_name):
+    from flows.extract.resources import trained_parser
+    from flows.extract.victims import name_spans
+
+    doc = trained_parser()(text)
+    names = [doc[i:j].text for i, j in name_spans(doc)]
+    assert not any(not_a_name in n for n in names), names
+    assert names  # the person is still found
+
+
+def test_a_sheriffs_office_is_no_person():
+    from flows.extract.people import find_people
+
+    text = "A former Broward Sheriff's Office deputy, Carl Ames, was found guilty of battery."
+    assert [p[2] for p in find_people(text)] == ["Carl Ames"]

@@ -75,6 +75,11 @@ _SUBJECT_AFTER = re.compile(
     r"stopped|handcuffed|attacked|injured|harassed|abused)|\s+died\b)"
 )
 _PERPETRATOR_BEFORE = re.compile(r"\bby\s+$")
+# an institution's possessive after the words: 'Broward Sheriff's Office', 'Cook County Sheriff's
+# Department' name no one
+_INSTITUTION_AFTER = re.compile(
+    r"['’]s\s+(?:Office|Department|Service|Bureau|Force|Constabulary|Commission|Authority)\b"
+)
 _NOT_PERSON = re.compile(
     r"\b(?:Police|Constabulary|Office|Service|Department|Council|Court|Project|Inquiry|Common|Street|"
     r"Road|Station|Cross|Square|Park|Lives|Matter|Action|Party|Government|Agency|Commission|"
@@ -203,7 +208,7 @@ def find_people(
     people = []
     for s, e, raw in sorted(spans):
         name = _strip_start_word(re.sub(r"\s+", " ", raw)).strip()
-        if not name or _NOT_PERSON.search(name):
+        if not name or _NOT_PERSON.search(name) or _INSTITUTION_AFTER.match(text, e):
             continue
         title = None
         while (t := _TITLE_WORD.match(name)) and not re.fullmatch(PSEUDONYM, name):

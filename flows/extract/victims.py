@@ -101,7 +101,14 @@ def _name_forms(doc: Any) -> set[str]:
     """Words the document uses as names somewhere: a proper noun, a PERSON, a one-word ORG (the
     small model tags a sentence-initial surname as a common noun, or a surname as ORG)."""
     lex = roles()
-    skip = lex["officer_titles"] | lex["speaker_nouns"] | lex["plain_titles"] | lex["not_names"]
+    # nor is a word of the harm ('He was then Tasered a second time', tagged a proper noun)
+    skip = (
+        lex["officer_titles"]
+        | lex["speaker_nouns"]
+        | lex["plain_titles"]
+        | lex["not_names"]
+        | lex["harm_verbs"]
+    )
     one_word_orgs = {e.start for e in doc.ents if e.label_ == "ORG" and len(e) == 1}
     lower = {t.text for t in doc if t.text.islower()}
     return {
@@ -167,6 +174,9 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
         if doc[j - 1].lower_ in streets or (j < len(doc) and doc[j].lower_ in streets):
             i = j  # a street ('on Blanding Boulevard', 'at Fayetteville and Hargett streets')
             continue
+        if _institution(doc, i, j):
+            i = j  # 'the Police Ombudsman', 'a Broward Sheriff's Office deputy'
+            continue
         if "ORG" in labels:  # a one-word ORG is often a surname; a longer one an organisation
             orgs = [e for e in doc.ents if e.label_ == "ORG" and e.start < j and i < e.end]
             if not all(e.start >= i and e.end <= j and len(e) == 1 for e in orgs):
@@ -192,6 +202,18 @@ def name_spans(doc: Any) -> list[tuple[int, int]]:
         # a PERSON surname after a first name read as a place ('Akinyia Malik Jerome Gray')
         or (doc[j - 1].ent_type_ == "PERSON" and labels <= _MISREAD_NAME_LABELS | {"PERSON"})
     ]
+
+
+def _institution(doc: Any, start: int, end: int) -> bool:
+    """The capitalised words start..end are part of an institution's name: a word that is never a
+    name (`not_names`: Police, County, Office ...) comes right before them in the same name, or
+    right after them, after a possessive ('the Police Ombudsman', 'Broward Sheriff's Office')."""
+    never = roles()["not_names"]
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and before.lower_ in never and before.text[:1].isupper():
+        return True
+    k = end + 1 if end < len(doc) and doc[end].lower_ in ("'s", "’s") else end
+    return k < len(doc) and doc[k].lower_ in never and doc[k].text[:1].isupper()
 
 
 def street_follows(text: str, end: int) -> bool:
