@@ -270,10 +270,12 @@ def test_probe_yield(nlp, probe, label, count, bound):
 # 24 of 24; after (a long article's mention takes the date of a sentence of its paragraph or
 # one naming its people, never another paragraph's): year 24 of 29.
 PROBE_FIELDS = {
-    "probe.v12.jsonl": {"year": 35, "city": 23, "country": 36, "victim": 29},
-    "probe.v13.jsonl": {"year": 24, "city": 20, "country": 29, "victim": 24},
-    # v14, first run: year 19 of 22 stating one, city 22 of 29, country 27, victim 17 of 20
-    "probe.v14.jsonl": {"year": 19, "city": 22, "country": 27, "victim": 17},
+    "probe.v12.jsonl": {"year": 35, "city": 24, "country": 36, "victim": 29},
+    "probe.v13.jsonl": {"year": 25, "city": 21, "country": 29, "victim": 24},
+    # v14, first run: year 19 of 22 stating one, city 22 of 29, country 27, victim 17 of 20; a
+    # big city names its country against an agency's home read abroad (Peel, Natal): city 23,
+    # country 29 (and v12 city 23 -> 24, v13 city 20 -> 21, year 24 -> 25)
+    "probe.v14.jsonl": {"year": 19, "city": 23, "country": 29, "victim": 17},
 }
 
 

@@ -159,3 +159,29 @@ def test_a_place_named_like_a_person_of_the_story_is_that_person():
         assert "Wilson" in m.subjects
         assert m.location == "Cottage Grove"
         assert m.region == "US-MN"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # an agency named after a district that is a small town abroad (Peel, Isle of Man)
+        (
+            "Man shot dead by Peel police in Mississauga\n\nOntario's police watchdog is "
+            "investigating after a man was fatally shot by Peel Regional Police officers in "
+            "Mississauga on Sunday. Officers were called to a home near Dundas Street.",
+            "CA",
+        ),
+        # a province's police cut to a city's name abroad (Natal, Brazil), under a dateline
+        (
+            "DURBAN - A man was found dead in a holding cell at a police station south of Durban. "
+            "His family say he was beaten by officers during his arrest. KwaZulu-Natal police "
+            "said they would co-operate.",
+            "ZA",
+        ),
+    ],
+)
+def test_a_big_city_named_says_the_country_of_an_agency_home(nlp, text, country):
+    (ext,) = extract_articles([make_article(text)], nlp)
+    incidents, _ = link_mentions([ext])
+    assert len(incidents) >= 1
+    assert set(incidents["country"]) == {country}

@@ -140,9 +140,10 @@ def enrich_article(
         # is not)
         told = text[: max(m.char_end for m in mentions)]
         _agencies(text if case or not article_agencies(told) else told, mentions, CASE_AGENCIES)
+        known = tuple(sorted({m.country for m in mentions if m.country}))
         for m in mentions:
-            if m.country is None:  # the agencies now filled in say where
-                places = agency_places(m.police_forces, (), ())
+            if m.country is None:  # the agencies now filled in say where (in a country it names)
+                places = agency_places(m.police_forces, (), known)
                 m.country = places[0].country if places else None
                 m.region = places[0].region if places else None
     if one_story:

@@ -58,6 +58,7 @@ _MODIFIER = re.compile(
 _INSIDE = re.compile(r"\s+in\s+(?:the\s+)?([A-Z][a-z]+)")
 # a town sure from its syntax (above) needs fewer people than one named with nothing around it
 LOCATIVE_CITY_POPULATION = 10_000
+METROPOLIS_POPULATION = 500_000  # a city this big names its country wherever it is mentioned
 _NAMED_AFTER = ("County", "Parish", "Township", "Borough")  # a county named after a town
 _AGENCY_AFTER = re.compile(
     r"\s+(?:police|officers?|deputies|deputy|sheriff'?s?|troopers?|cops?|SWAT)\b", re.IGNORECASE
@@ -287,7 +288,9 @@ def agency_places(forces: list[str], regions, countries) -> list[Place]:
             city = resolve_place(where, regions, countries)
             if city is not None and city.kind == "city":
                 out.append(dataclasses.replace(city, agency_home=True))
-            elif cc:
+            elif cc and (not countries or cc in countries):
+                # a home read without the article's countries is no hint against them ('Peel
+                # Regional Police' in Mississauga: not Peel on the Isle of Man)
                 out.append(Place(name, "agency", cc, region))
     return out
 
@@ -319,11 +322,18 @@ def place_mentions(text, spans, mentions, index, ents, short: bool, description:
                 countries[p.country] += 1
                 if p.region:
                     regions[p.region] += 1
+            elif p.population >= METROPOLIS_POPULATION:
+                # a city of this size says which country too ('in Mississauga', 'DURBAN —'):
+                # 'Ontario' beside it is the province, not the Californian city
+                countries[p.country] += 1
     article_locale = locale_country(text)
+    named = tuple(sorted(countries))
     for m in mentions:
         # the home town of an agency named in a text using one country's policing words is a
-        # town of that country ('the Prague Police Department' beside '911' is in Oklahoma)
-        home = (article_locale,) if article_locale else ()
+        # town of that country ('the Prague Police Department' beside '911' is in Oklahoma); else
+        # one of the countries the article's places name ('Peel Regional Police' in a story set
+        # in Mississauga is no force of the Isle of Man's Peel)
+        home = (article_locale,) if article_locale else named
         for p in agency_places(m.police_forces, (), home):
             countries[p.country] += 1
             if p.region:
