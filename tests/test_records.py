@@ -797,3 +797,24 @@ def test_the_finding_in_the_next_sentence_does_not_date_the_incident(nlp, text):
     row = inc.iloc[0]
     assert pd.Timestamp(row["date_start"]).date() == dt.date(2022, 3, 1)
     assert row["date_precision"] == "month"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a county's sheriff named without the word 'County' is that county's office
+        (
+            "A former Broward Sheriff's Office deputy was found guilty.",
+            ["Broward County Sheriff's Office"],
+        ),
+        # the tail of a UK force's name is no agency of its own
+        ("Three South Wales Police officers are under investigation.", []),
+        # a UK force's words inside a US agency's name leave the US agency whole
+        (
+            "The Indianapolis Metropolitan Police Department said the officer was on leave.",
+            ["Indianapolis Metropolitan Police Department"],
+        ),
+    ],
+)
+def test_agencies_are_whole_names_never_fragments(text, names):
+    assert [a[2] for a in find_agencies(text)] == names

