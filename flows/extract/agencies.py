@@ -87,14 +87,13 @@ def find_agencies(text: str) -> list[tuple[int, int, str, str | None, str | None
     for m in _AGENCY.finditer(text):
         words = m.group("place").split(" ")
         hit = _place_suffix(words)
-        if hit is None and m.group("sheriff_kind") and _us_county(words[-1]):
+        named = hit[0] if hit is not None else words[-1]  # the place words as the text has them
+        if hit is None and m.group("sheriff_kind") and _us_county(named):
             # "Broward Sheriff's Office": a county's sheriff named without the word 'County'
-            hit = (f"{words[-1]} County", "US", None)
-            start = m.start("place") + len(m.group("place")) - len(words[-1])
-        elif hit is not None:
-            start = m.start("place") + len(m.group("place")) - len(hit[0])
+            hit = (f"{named} County", "US", None)
         if hit is None:
             continue
+        start = m.end("place") - len(named)
         if any(s <= start and m.end() <= e for s, e in uk if canonical_force(text[s:e])):
             # 'Cornwall Police' inside 'Devon and Cornwall Police', 'Wales Police' of 'South
             # Wales Police': the gazetteer's

@@ -136,7 +136,7 @@ def honoured_for(span: Span) -> bool:
     # 'praised the officer who restrained ...', 'pay tribute to his colleague, who restrained ...'
     if noun.dep_ == "dobj" and noun.head.lower_ in honour:
         return True
-    if noun.dep_ == "pobj" or (noun.dep_ == "dative" and noun.lower_ != "to"):
+    if noun.dep_ == "pobj":
         prep = noun.head
         gov = prep.head
         nouns = lexicon()["honour_nouns"]
